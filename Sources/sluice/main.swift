@@ -1,0 +1,2 @@
+import SluiceCore
+print("sluice \(SluiceVersion.string)")

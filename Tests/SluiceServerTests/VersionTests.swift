@@ -1,0 +1,6 @@
+import Testing
+import SluiceCore
+
+@Test func versionHeaderNamesTheProduct() {
+    #expect(SluiceVersion.serverHeader.hasPrefix("sluice/"))
+}
