@@ -26,12 +26,17 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // libxcrypt's crypt_r, for htpasswd bcrypt and crypt(3) hashes.
+        .systemLibrary(
+            name: "CCrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
         // text -> tokens -> AST with source locations -> typed config. No NIO.
         .target(name: "LighttpdConfig"),
         // The decisions: rewrite, conditions, prefix strip, reverse map, balancers, health, state machines.
         .target(
             name: "SluiceCore",
-            dependencies: ["LighttpdConfig", "CPCRE2"]
+            dependencies: ["LighttpdConfig", "CPCRE2", "CCrypt"]
         ),
         // All I/O on SwiftNIO.
         .target(
