@@ -1,0 +1,112 @@
+/// A configuration after parsing, evaluation and validation: the blocks (global first, then conditional
+/// blocks in config order), the server-wide settings and the listening sockets.
+public struct LoadedConfig: Sendable {
+    public var blocks: [ConfigBlock]
+    public var server: ServerSettings
+    public var listeners: [ListenerSettings]
+    /// Every file read (the main file first, then includes in order).
+    public var files: [String]
+
+    public var global: ConfigBlock { blocks[0] }
+}
+
+/// The result of loading: a config (possibly partial) and every diagnostic found. The config is usable only
+/// when `diagnostics` is empty; a partial one lets later compile steps find more mistakes in the same run.
+public struct ConfigLoadResult: Sendable {
+    public var config: LoadedConfig
+    public var diagnostics: ConfigDiagnostics
+}
+
+/// Entry point of the config layer: text -> tokens -> syntax tree -> blocks -> validated config.
+public enum ConfigLoader {
+    /// Loads a config file and everything it includes.
+    public static func load(
+        file: String, environment: any ConfigEnvironment = SystemConfigEnvironment()
+    ) -> ConfigLoadResult {
+        var evaluator = Evaluator(environment: environment)
+        evaluator.evaluateFile(file, includedFrom: nil)
+        return finish(evaluator)
+    }
+
+    /// Loads config text; `file` names it in diagnostics and anchors relative includes.
+    public static func load(
+        text: String, file: String, environment: any ConfigEnvironment = SystemConfigEnvironment()
+    ) -> ConfigLoadResult {
+        var evaluator = Evaluator(environment: environment)
+        evaluator.evaluateText(text, file: file, in: 0)
+        return finish(evaluator)
+    }
+
+    /// The configuration used when `sluice` runs with no `-f` and no `etc/sluice.conf`: static files from the
+    /// current directory on 127.0.0.1:8080, with directory listings.
+    public static let builtInDefault = """
+        # Sluice's built-in default configuration
+        server.port          = 8080
+        server.bind          = "127.0.0.1"
+        server.document-root = var.CWD
+        dir-listing.activate = "enable"
+        """
+
+    private static func finish(_ evaluator: Evaluator) -> ConfigLoadResult {
+        var diagnostics = evaluator.diagnostics
+        var validator = Validator()
+        validator.validate(evaluator.blocks)
+        diagnostics.append(contentsOf: validator.diagnostics)
+        let server = ServerSettings(global: evaluator.blocks[0], modules: validator.modules)
+        let listeners = collectListeners(evaluator.blocks, server: server, diagnostics: &diagnostics)
+        let config = LoadedConfig(
+            blocks: evaluator.blocks, server: server, listeners: listeners, files: evaluator.files)
+        return ConfigLoadResult(config: config, diagnostics: diagnostics)
+    }
+
+    /// The main socket plus one per `$SERVER["socket"]` block, with their TLS settings.
+    static func collectListeners(
+        _ blocks: [ConfigBlock], server: ServerSettings, diagnostics: inout ConfigDiagnostics
+    ) -> [ListenerSettings] {
+        var listeners: [ListenerSettings] = []
+        var seen: [ListenAddress: SourceLocation] = [:]
+        let mainLocation = blocks[0]["server.port"]?.location ?? blocks[0]["server.bind"]?.location ?? .builtIn
+        let mainAddress: ListenAddress =
+            server.bind.hasPrefix("/") || server.bind.hasPrefix("unix:")
+            ? ListenAddress.parse(socket: server.bind, defaultHost: "") ?? .unix(path: server.bind)
+            : .inet(host: server.bind, port: server.port)
+        var main = ListenerSettings(address: mainAddress, tls: nil, blockIndex: nil, location: mainLocation)
+        main.tls = tlsSettings(in: blocks[0], diagnostics: &diagnostics)
+        listeners.append(main)
+        seen[mainAddress] = mainLocation
+        for block in blocks {
+            guard let condition = block.condition, condition.field == .serverSocket else { continue }
+            guard let address = ListenAddress.parse(socket: condition.value, defaultHost: server.bind) else {
+                diagnostics.error(
+                    "\"\(condition.value)\" is not a socket address", at: condition.valueLocation,
+                    fix: "write \":PORT\", \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path")
+                continue
+            }
+            if let first = seen[address] {
+                // The same socket named again adds settings to it (lighttpd allows repeating the block),
+                // unless it is the main socket, whose settings are global.
+                if first == mainLocation { continue }
+                continue
+            }
+            seen[address] = condition.location
+            listeners.append(
+                ListenerSettings(
+                    address: address, tls: tlsSettings(in: block, diagnostics: &diagnostics),
+                    blockIndex: block.index, location: condition.location))
+        }
+        return listeners
+    }
+
+    private static func tlsSettings(in block: ConfigBlock, diagnostics: inout ConfigDiagnostics) -> TLSSettings? {
+        guard let engine = block["ssl.engine"], engine.value.booleanValue == true else { return nil }
+        guard let pem = block["ssl.pemfile"]?.value.string else {
+            diagnostics.error(
+                "ssl.engine is enabled but ssl.pemfile is not set", at: engine.location,
+                fix: "set ssl.pemfile (and ssl.privkey if the key is in another file)")
+            return nil
+        }
+        return TLSSettings(
+            certificateChainFile: pem, privateKeyFile: block["ssl.privkey"]?.value.string,
+            caFile: block["ssl.ca-file"]?.value.string)
+    }
+}

@@ -1,0 +1,56 @@
+/// Where a socket listens: `server.bind` + `server.port`, or a `$SERVER["socket"]` value such as `":8443"`,
+/// `"127.0.0.1:8443"`, `"[::1]:8443"` or `"/run/sluice.sock"`.
+public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    /// `host` is an IP literal or a name; empty means every IPv4 address.
+    case inet(host: String, port: Int)
+    case unix(path: String)
+
+    /// Parses a `$SERVER["socket"]` value; `defaultHost` fills in `":port"`.
+    public static func parse(socket text: String, defaultHost: String) -> ListenAddress? {
+        if text.hasPrefix("/") { return .unix(path: text) }
+        if text.hasPrefix("unix:") { return .unix(path: String(text.dropFirst(5))) }
+        var host: Substring
+        var portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+            if host.contains(":") { return nil }  // an IPv6 literal must be bracketed
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else { return nil }
+        if host.isEmpty { host = Substring(defaultHost) }
+        return .inet(host: String(host), port: port)
+    }
+
+    public var description: String {
+        switch self {
+        case .inet(let host, let port):
+            let shown = host.isEmpty ? "0.0.0.0" : host
+            return shown.contains(":") ? "[\(shown)]:\(port)" : "\(shown):\(port)"
+        case .unix(let path):
+            return "unix:\(path)"
+        }
+    }
+}
+
+/// TLS settings of one listening socket (`ssl.*`).
+public struct TLSSettings: Sendable, Hashable {
+    public var certificateChainFile: String
+    public var privateKeyFile: String?
+    public var caFile: String?
+}
+
+/// One listening socket and the config block that describes it (nil for the main socket).
+public struct ListenerSettings: Sendable, Hashable {
+    public var address: ListenAddress
+    public var tls: TLSSettings?
+    /// The `$SERVER["socket"]` block's index, so requests on this socket match that condition.
+    public var blockIndex: Int?
+    public var location: SourceLocation
+}

@@ -1,0 +1,141 @@
+import Testing
+@testable import LighttpdConfig
+
+@Suite struct ValidatorTests {
+    @Test func unknownKeysGetADidYouMean() {
+        #expect(errors("server.prot = 80") == [
+            "/srv/site/test.conf:1:1: error: unknown config key 'server.prot'; did you mean 'server.port'?",
+        ])
+        #expect(errors("\(modulesLine)proxy-core.balance = \"sqf\"").first?.hasSuffix("did you mean 'proxy-core.balancer'?") == true)
+    }
+
+    @Test func keysOfModulesNotLoadedNameTheModule() {
+        #expect(errors("url.rewrite-once = ( \"^/a\" => \"/b\" )") == [
+            "/srv/site/test.conf:1:1: error: 'url.rewrite-once' needs module \"mod_rewrite\", which is not loaded; add \"mod_rewrite\" to server.modules",
+        ])
+        #expect(errors("server.modules = ( \"mod_proxy_core\" )\nproxy-core.protocol = \"http\"") == [
+            "/srv/site/test.conf:2:23: error: proxy-core.protocol \"http\" needs module \"mod_proxy_backend_http\", which is not loaded; add \"mod_proxy_backend_http\" to server.modules",
+        ])
+        #expect(errors("server.modules = ( \"mod_rewrit\" )") == [
+            "/srv/site/test.conf:1:20: error: unknown module \"mod_rewrit\"; did you mean \"mod_rewrite\"?",
+        ])
+    }
+
+    @Test func alwaysLoadedModulesNeedNoListing() {
+        #expect(errors("dir-listing.activate = \"enable\"\nindex-file.names = ( \"a\" )\nstatic-file.etags = \"disable\"\nssl.engine = \"disable\"").isEmpty)
+    }
+
+    @Test func typesAndRanges() {
+        #expect(errors("server.port = \"http\"") == [
+            "/srv/site/test.conf:1:15: error: 'server.port' expects an integer, not a string",
+        ])
+        #expect(errors("server.port = \"8080\"").isEmpty)
+        #expect(errors("server.port = 70000") == [
+            "/srv/site/test.conf:1:15: error: 'server.port' must be between 0 and 65535, not 70000",
+        ])
+        #expect(errors("dir-listing.activate = \"yes please\"") == [
+            "/srv/site/test.conf:1:24: error: 'dir-listing.activate' expects \"enable\" or \"disable\", not \"yes please\"",
+        ])
+        #expect(errors("server.modules = ( \"mod_alias\" )\nalias.url = \"/x\"").first?.contains("expects a list of \"key\" => \"value\" pairs, not a string") == true)
+        #expect(errors("index-file.names = ( \"a\" => \"b\" )").first?.contains("expects a list of strings") == true)
+        #expect(errors("index-file.names = \"index.html\"").isEmpty)
+    }
+
+    @Test func scopes() {
+        #expect(errors("$HTTP[\"host\"] == \"a\" { server.port = 81 }") == [
+            "/srv/site/test.conf:1:24: error: 'server.port' can only be set outside conditions (it applies to the whole server)",
+        ])
+        #expect(errors("$SERVER[\"socket\"] == \":8443\" { ssl.engine = \"enable\"\n ssl.pemfile = \"/k.pem\" }").isEmpty)
+        #expect(errors("$HTTP[\"host\"] == \"a\" { ssl.engine = \"enable\" }").first?.contains("only be set globally or inside $SERVER[\"socket\"]") == true)
+    }
+
+    @Test func fiveMistakesGiveFiveLocatedErrorsWithFixes() {
+        let text = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            server.prot = 8080
+            server.document-root = 42
+            url.rewrite-once = ( "^/a" => "/b" )
+            $HTTP["url"] =^ "/proxy" {
+              proxy-core.balancer = "sqf"
+              proxy-core.max-pool-size = 0
+            }
+            server.max-worker = 1
+            server.max-worker = 2
+            """
+        let found = errors(text)
+        #expect(found == [
+            "/srv/site/test.conf:2:1: error: unknown config key 'server.prot'; did you mean 'server.port'?",
+            "/srv/site/test.conf:3:24: error: 'server.document-root' expects a string, not an integer",
+            "/srv/site/test.conf:4:1: error: 'url.rewrite-once' needs module \"mod_rewrite\", which is not loaded; add \"mod_rewrite\" to server.modules",
+            "/srv/site/test.conf:7:30: error: 'proxy-core.max-pool-size' must be between 1 and 100000, not 0",
+            "/srv/site/test.conf:10:1: error: 'server.max-worker' is already set in this block (at /srv/site/test.conf:9:1); use '+=' to add to it or ':=' to replace it",
+        ])
+    }
+
+    @Test func syntaxErrorsAreAllReportedAndRecoveryContinues() {
+        let found = errors("""
+            server.port = = 80
+            server.tag = "a" "b"
+            $HTTP["url"] =~ "^/x" {
+              server.name = 
+            }
+            server.max-worker = ( "a" "b" )
+            server.document-root = "/ok"
+            }
+            """)
+        #expect(found == [
+            "/srv/site/test.conf:1:15: error: expected a value, found '='",
+            "/srv/site/test.conf:2:18: error: unexpected string \"b\" after a complete value; join values with '+', or start a new line for the next setting",
+            "/srv/site/test.conf:4:17: error: missing value",
+            "/srv/site/test.conf:6:27: error: expected ',' or ')' in array, found string \"b\"; separate elements with ','",
+            "/srv/site/test.conf:8:1: error: '}' without a matching '{'",
+        ])
+    }
+
+    @Test func listenersFromBindPortAndSocketBlocks() {
+        let result = load("""
+            server.bind = "127.0.0.1"
+            server.port = 8080
+            $SERVER["socket"] == ":8443" {
+              ssl.engine = "enable"
+              ssl.pemfile = "/etc/sluice/cert.pem"
+            }
+            $SERVER["socket"] == "[::1]:8081" { }
+            $SERVER["socket"] == "nonsense" { }
+            """)
+        #expect(result.config.listeners.map(\.address.description) == ["127.0.0.1:8080", "127.0.0.1:8443", "[::1]:8081"])
+        #expect(result.config.listeners[1].tls?.certificateChainFile == "/etc/sluice/cert.pem")
+        #expect(result.diagnostics.sorted.map(\.description) == [
+            "/srv/site/test.conf:8:22: error: \"nonsense\" is not a socket address; write \":PORT\", \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path",
+        ])
+    }
+
+    @Test func tlsWithoutCertificateIsAnError() {
+        #expect(errors("ssl.engine = \"enable\"") == [
+            "/srv/site/test.conf:1:1: error: ssl.engine is enabled but ssl.pemfile is not set; set ssl.pemfile (and ssl.privkey if the key is in another file)",
+        ])
+    }
+
+    @Test func everyKeyHasADocAndAKnownModule() {
+        for key in ConfigKeyTable.all {
+            #expect(!key.doc.isEmpty, "\(key.name) has no doc")
+            #expect(ConfigModules.known.contains(key.module) || key.module == "core", "\(key.name): \(key.module)")
+        }
+        #expect(ConfigKeyTable.byName.count == ConfigKeyTable.all.count)
+    }
+
+    @Test func serverSettingsDefaultsMatchTheKeyTable() {
+        let defaults = ServerSettings()
+        let documented: [(String, Int)] = [
+            ("server.port", defaults.port), ("server.max-connections", defaults.maxConnections),
+            ("server.max-request-field-size", defaults.maxRequestFieldSize),
+            ("server.max-read-idle", defaults.maxReadIdle), ("server.max-write-idle", defaults.maxWriteIdle),
+            ("server.max-keep-alive-requests", defaults.maxKeepAliveRequests),
+            ("server.max-keep-alive-idle", defaults.maxKeepAliveIdle),
+            ("server.graceful-shutdown-timeout", defaults.gracefulShutdownTimeout),
+        ]
+        for (name, value) in documented {
+            #expect(ConfigKeyTable.key(name)?.defaultText == String(value), "\(name)")
+        }
+    }
+}
