@@ -15,7 +15,8 @@ public struct ConfigDiagnostic: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     public var description: String {
-        var text = "\(location): error: \(message)"
+        // A file that cannot be read at all has no line to point at: "FILE: error: ...".
+        var text = location.line > 0 ? "\(location): error: \(message)" : "\(location.file): error: \(message)"
         if let fix { text += "; \(fix)" }
         return text
     }

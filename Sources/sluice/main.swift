@@ -1,2 +1,4 @@
-import SluiceCore
-print("sluice \(SluiceVersion.string)")
+// The `sluice` command line (SPEC §1). Exit codes: 0 success, 1 config or runtime error, 2 usage error.
+import Glibc
+
+exit(SluiceCommandLine.run(Array(CommandLine.arguments.dropFirst())))
