@@ -15,8 +15,7 @@ enum APR1 {
         let password = Array(password)
         let salt = Array(salt.prefix(maximumSaltLength))
         var md5 = MD5()
-        var digest: [UInt8] = []
-        digest.reserveCapacity(MD5.digestByteCount)
+        var digest = [UInt8](repeating: 0, count: MD5.digestByteCount)
 
         // Alternate sum: MD5(password + salt + password).
         md5.update(password)

@@ -34,12 +34,17 @@ public struct SHA1: Sendable {
         state = State()
         var digest: [UInt8] = []
         digest.reserveCapacity(Self.digestByteCount)
-        for word in [current.h0, current.h1, current.h2, current.h3, current.h4] {
+        func appendBigEndian(_ word: UInt32) {
             digest.append(UInt8(truncatingIfNeeded: word >> 24))
             digest.append(UInt8(truncatingIfNeeded: word >> 16))
             digest.append(UInt8(truncatingIfNeeded: word >> 8))
             digest.append(UInt8(truncatingIfNeeded: word))
         }
+        appendBigEndian(current.h0)
+        appendBigEndian(current.h1)
+        appendBigEndian(current.h2)
+        appendBigEndian(current.h3)
+        appendBigEndian(current.h4)
         return digest
     }
 
@@ -92,12 +97,5 @@ public struct SHA1: Sendable {
             state.h3 &+= d
             state.h4 &+= e
         }
-    }
-}
-
-extension UInt32 {
-    @inline(__always)
-    func rotatedLeft(by count: UInt32) -> UInt32 {
-        (self << count) | (self >> (32 &- count))
     }
 }
