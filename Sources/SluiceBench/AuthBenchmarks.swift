@@ -29,10 +29,14 @@ struct AuthBenchmark: BenchmarkScenario {
             AuthBenchmark(
                 name: "auth-decide-unprotected", unit: "decision", defaultIterations: 1_000_000,
                 work: .decideUnprotected),
-            AuthBenchmark(name: "auth-verify-sha1", unit: "verify", defaultIterations: 200_000, work: .verify(user: "sha")),
-            AuthBenchmark(name: "auth-verify-apr1", unit: "verify", defaultIterations: 2_000, work: .verify(user: "apr")),
-            AuthBenchmark(name: "auth-verify-bcrypt5", unit: "verify", defaultIterations: 200, work: .verify(user: "bcrypt")),
-            AuthBenchmark(name: "auth-verify-sha512crypt", unit: "verify", defaultIterations: 500, work: .verify(user: "sha512")),
+            AuthBenchmark(
+                name: "auth-verify-sha1", unit: "verify", defaultIterations: 200_000, work: .verify(user: "sha")),
+            AuthBenchmark(
+                name: "auth-verify-apr1", unit: "verify", defaultIterations: 2_000, work: .verify(user: "apr")),
+            AuthBenchmark(
+                name: "auth-verify-bcrypt5", unit: "verify", defaultIterations: 200, work: .verify(user: "bcrypt")),
+            AuthBenchmark(
+                name: "auth-verify-sha512crypt", unit: "verify", defaultIterations: 500, work: .verify(user: "sha512")),
         ]
     }
 
@@ -66,7 +70,8 @@ struct AuthBenchmark: BenchmarkScenario {
         case .decideUnprotected:
             guard let policy, let users else { return 0 }
             for _ in 0..<iterations {
-                if case .unprotected = policy.decide(path: "/proxy/app/index.html", authorization: nil, verifier: users) {
+                if case .unprotected = policy.decide(path: "/proxy/app/index.html", authorization: nil, verifier: users)
+                {
                     sink &+= 1
                 }
             }

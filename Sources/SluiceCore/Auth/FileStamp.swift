@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What identifies one version of a file on disk: device, inode, size and modification time.
@@ -16,7 +16,8 @@ public struct FileStamp: Sendable, Hashable {
     public var modificationSeconds: Int64
     public var modificationNanoseconds: Int64
 
-    public init(device: UInt64, inode: UInt64, size: Int64, modificationSeconds: Int64, modificationNanoseconds: Int64) {
+    public init(device: UInt64, inode: UInt64, size: Int64, modificationSeconds: Int64, modificationNanoseconds: Int64)
+    {
         self.device = device
         self.inode = inode
         self.size = size
@@ -26,9 +27,9 @@ public struct FileStamp: Sendable, Hashable {
 
     init(_ info: stat) {
         #if canImport(Darwin)
-        let modified = info.st_mtimespec
+            let modified = info.st_mtimespec
         #else
-        let modified = info.st_mtim
+            let modified = info.st_mtim
         #endif
         self.init(
             device: UInt64(truncatingIfNeeded: info.st_dev),

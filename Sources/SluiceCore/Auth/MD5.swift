@@ -55,22 +55,30 @@ public struct MD5: Sendable {
 
     /// One step of RFC 1321 §3.4: a = b + ((a + F(b, c, d) + X[k] + T[i]) <<< s), per round function.
     @inline(__always)
-    private static func f(_ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32) {
+    private static func f(
+        _ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32
+    ) {
         a = b &+ (a &+ ((b & c) | (~b & d)) &+ x &+ t).rotatedLeft(by: s)
     }
 
     @inline(__always)
-    private static func g(_ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32) {
+    private static func g(
+        _ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32
+    ) {
         a = b &+ (a &+ ((b & d) | (c & ~d)) &+ x &+ t).rotatedLeft(by: s)
     }
 
     @inline(__always)
-    private static func h(_ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32) {
+    private static func h(
+        _ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32
+    ) {
         a = b &+ (a &+ (b ^ c ^ d) &+ x &+ t).rotatedLeft(by: s)
     }
 
     @inline(__always)
-    private static func i(_ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32) {
+    private static func i(
+        _ a: inout UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ s: UInt32, _ t: UInt32
+    ) {
         a = b &+ (a &+ (c ^ (b | ~d)) &+ x &+ t).rotatedLeft(by: s)
     }
 

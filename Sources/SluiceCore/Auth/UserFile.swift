@@ -4,8 +4,9 @@ import LighttpdConfig
 ///
 /// Lines follow lighttpd's mod_authn_file: `user:password-or-hash`, split at the first `:`; a line
 /// starting with `#` is a comment; blank lines are skipped; a `\r` before the `\n` is dropped; lines
-/// over 1024 bytes are refused. Where lighttpd skips a bad line and logs, Sluice skips it and reports
-/// an `Issue` with its line and column, so the config check (`sluice -t`) can print
+/// over 1024 bytes are refused; a leading UTF-8 byte-order mark (Windows editors) is skipped rather
+/// than glued to the first user's name. Where lighttpd skips a bad line and logs, Sluice skips it and
+/// reports an `Issue` with its line and column, so the config check (`sluice -t`) can print
 /// `FILE:LINE:COL: error: MESSAGE`. The first line for a user wins, as in lighttpd.
 ///
 /// A value: to reload, load again and swap (see `UserFile+Loading.swift`, `hasChangedOnDisk()`).
@@ -33,55 +34,61 @@ public struct UserFile: Sendable {
         var entries: [[UInt8]: StoredPassword] = [:]
         var firstLines: [[UInt8]: Int] = [:]
         var issues: [Issue] = []
-        let bytes = Array(contents)
-        var lineNumber = 0
-        for rawLine in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = rawLine
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            if line.first == UInt8(ascii: "#") { continue }
-            let at = { (column: Int) in SourceLocation(file: path, line: lineNumber, column: column) }
-            guard line.count <= Self.maximumLineLength else {
-                issues.append(.lineTooLong(at: at(1)))
+        var bytes = Array(contents)[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, rawLine) in lines.enumerated() {
+            let lineNumber = index + 1
+            let location = SourceLocation(file: path, line: lineNumber, column: 1)
+            switch Self.parseLine(rawLine, backend: backend, at: location) {
+            case .skip:
                 continue
-            }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-                issues.append(.missingColon(at: at(1)))
-                continue
-            }
-            let user = Array(line[..<colon])
-            let secret = line[(colon + 1)...]
-            let secretColumn = user.count + 2
-            guard !user.isEmpty else {
-                issues.append(.emptyUser(at: at(1)))
-                continue
-            }
-            if let first = firstLines[user] {
-                issues.append(.duplicateUser(String(decoding: user, as: UTF8.self), firstLine: first, at: at(1)))
-                continue
-            }
-            let stored: StoredPassword
-            switch backend {
-            case .plain:
-                guard !secret.isEmpty else {
-                    issues.append(.emptyPassword(at: at(secretColumn)))
-                    continue
-                }
-                stored = StoredPassword(plainText: secret)
-            case .htpasswd:
-                do {
-                    stored = try StoredPassword(htpasswdHash: secret)
-                } catch {
-                    issues.append(.badHash(error, at: at(secretColumn)))
-                    continue
+            case .issue(let issue):
+                issues.append(issue)
+            case .entry(let user, let stored):
+                if let first = firstLines[user] {
+                    issues.append(.duplicateUser(String(decoding: user, as: UTF8.self), firstLine: first, at: location))
+                } else {
+                    entries[user] = stored
+                    firstLines[user] = lineNumber
                 }
             }
-            entries[user] = stored
-            firstLines[user] = lineNumber
         }
         self.entries = entries
         self.issues = issues
+    }
+
+    private enum Line {
+        /// Blank or comment.
+        case skip
+        case entry(user: [UInt8], password: StoredPassword)
+        case issue(Issue)
+    }
+
+    private static func parseLine(_ rawLine: ArraySlice<UInt8>, backend: AuthBackend, at location: SourceLocation)
+        -> Line
+    {
+        var line = rawLine
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return .skip }
+        if line.first == UInt8(ascii: "#") { return .skip }
+        guard line.count <= maximumLineLength else { return .issue(.lineTooLong(at: location)) }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return .issue(.missingColon(at: location)) }
+        let user = Array(line[..<colon])
+        guard !user.isEmpty else { return .issue(.emptyUser(at: location)) }
+        let secret = line[(colon + 1)...]
+        let secretLocation = location.advanced(by: user.count + 1)
+        switch backend {
+        case .plain:
+            guard !secret.isEmpty else { return .issue(.emptyPassword(at: secretLocation)) }
+            return .entry(user: user, password: StoredPassword(plainText: secret))
+        case .htpasswd:
+            do {
+                return .entry(user: user, password: try StoredPassword(htpasswdHash: secret))
+            } catch {
+                return .issue(.badHash(error, at: secretLocation))
+            }
+        }
     }
 
     public func contains(user: String) -> Bool {

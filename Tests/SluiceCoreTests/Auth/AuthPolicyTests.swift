@@ -1,7 +1,7 @@
 import Foundation
+import SluiceCore
 import Synchronization
 import Testing
-import SluiceCore
 
 private func basic(_ userAndPassword: String) -> String {
     "Basic " + Base64.encode(userAndPassword.utf8)
@@ -62,17 +62,18 @@ struct AuthPolicyTests {
         }
     }
 
-    @Test(arguments: [
-        ("/static/x", nil, AuthChallenge.Reason.noCredentials),
-        ("/static/x", "Bearer abc", .otherScheme),
-        ("/static/x", "Basic !!!!", .malformed(.invalidBase64)),
-        ("/static/x", "Basic", .malformed(.missingToken)),
-        ("/static/x", basic("alice:wrong"), .rejectedCredentials(user: "alice")),
-        ("/static/x", basic("mallory:secret"), .rejectedCredentials(user: "mallory")),
-        ("/static/private/", basic("carol:secret"), .userNotPermitted(user: "carol")),
-        ("/static/private/alice", basic("bob:secret"), .userNotPermitted(user: "bob")),
-        ("/admin", basic("alice:secret"), .userNotPermitted(user: "alice")),
-    ] as [(String, String?, AuthChallenge.Reason)])
+    @Test(
+        arguments: [
+            ("/static/x", nil, AuthChallenge.Reason.noCredentials),
+            ("/static/x", "Bearer abc", .otherScheme),
+            ("/static/x", "Basic !!!!", .malformed(.invalidBase64)),
+            ("/static/x", "Basic", .malformed(.missingToken)),
+            ("/static/x", basic("alice:wrong"), .rejectedCredentials(user: "alice")),
+            ("/static/x", basic("mallory:secret"), .rejectedCredentials(user: "mallory")),
+            ("/static/private/", basic("carol:secret"), .userNotPermitted(user: "carol")),
+            ("/static/private/alice", basic("bob:secret"), .userNotPermitted(user: "bob")),
+            ("/admin", basic("alice:secret"), .userNotPermitted(user: "alice")),
+        ] as [(String, String?, AuthChallenge.Reason)])
     func challenges(path: String, authorization: String?, reason: AuthChallenge.Reason) throws {
         let policy = try Self.policy()
         let decision = policy.decide(path: path, authorization: authorization, verifier: Self.users)
@@ -85,7 +86,8 @@ struct AuthPolicyTests {
         ("/static/private/", "bob"), ("/static/private/alice", "alice"), ("/admin", "bob"),
     ])
     func allowed(path: String, user: String) throws {
-        let decision = try Self.policy().decide(path: path, authorization: basic("\(user):secret"), verifier: Self.users)
+        let decision = try Self.policy().decide(
+            path: path, authorization: basic("\(user):secret"), verifier: Self.users)
         #expect(decision == .allowed(user: user))
     }
 

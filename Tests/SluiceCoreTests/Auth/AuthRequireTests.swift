@@ -1,5 +1,5 @@
-import Testing
 import SluiceCore
+import Testing
 
 @Suite("auth.require")
 struct AuthRequireTests {
@@ -19,7 +19,10 @@ struct AuthRequireTests {
         ("", 0, "\"require\" is empty; expected \"valid-user\" or \"user=NAME|user=NAME\""),
         ("user=", 0, "\"user=\" needs a name in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
         ("user=a|", 7, "empty rule between '|' in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
-        ("user=a||user=b", 7, "empty rule between '|' in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
+        (
+            "user=a||user=b", 7,
+            "empty rule between '|' in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""
+        ),
         ("user=a| user=b", 7, "unexpected space in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
         ("group=staff", 0, "\"group=\" is not supported in \"require\" (only users: \"user=NAME\")"),
         ("user=a|group=staff", 7, "\"group=\" is not supported in \"require\" (only users: \"user=NAME\")"),
@@ -28,7 +31,10 @@ struct AuthRequireTests {
         ("user=a|valid-user", 7, "\"valid-user\" cannot be combined with other rules in \"require\""),
         ("users=a", 0, "unknown rule \"users=a\" in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
         ("alice", 0, "unknown rule \"alice\" in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
-        ("Valid-User", 0, "unknown rule \"Valid-User\" in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""),
+        (
+            "Valid-User", 0,
+            "unknown rule \"Valid-User\" in \"require\"; expected \"valid-user\" or \"user=NAME|user=NAME\""
+        ),
     ])
     func requireErrors(text: String, offset: Int, message: String) {
         #expect {
@@ -57,31 +63,49 @@ struct AuthRequireTests {
         #expect(rule.requirement == .users(["a", "b"]))
     }
 
-    @Test(arguments: [
-        ([("method", "digest"), ("realm", "r"), ("require", "valid-user")],
-            "method \"digest\" is not supported; use \"basic\"", AuthConfigError.Position.optionValue("method", offset: 0)),
-        ([("method", "extern"), ("realm", "r"), ("require", "valid-user")],
-            "method \"extern\" is not supported; use \"basic\"", .optionValue("method", offset: 0)),
-        ([("method", "Basic"), ("realm", "r"), ("require", "valid-user")],
-            "unknown method \"Basic\"; use \"basic\"", .optionValue("method", offset: 0)),
-        ([("realm", "r"), ("require", "valid-user")], "auth.require entry has no \"method\"", .requirePath),
-        ([("method", "basic"), ("require", "valid-user")], "auth.require entry has no \"realm\"", .requirePath),
-        ([("method", "basic"), ("realm", "r")], "auth.require entry has no \"require\"", .requirePath),
-        ([("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("realm", "s")],
-            "auth.require option \"realm\" is given twice", .optionKey("realm")),
-        ([("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("algorithm", "SHA-256")],
-            "auth.require option \"algorithm\" belongs to method \"digest\", which is not supported",
-            .optionKey("algorithm")),
-        ([("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("reqiure", "x")],
-            "unknown auth.require option \"reqiure\" (expected \"method\", \"realm\" or \"require\")",
-            .optionKey("reqiure")),
-        ([("method", "basic"), ("realm", "a\r\nSet-Cookie: x"), ("require", "valid-user")],
-            "realm must not contain control characters (it is sent in the WWW-Authenticate header)",
-            .optionValue("realm", offset: 1)),
-        ([("method", "basic"), ("realm", "r"), ("require", "group=g")],
-            "\"group=\" is not supported in \"require\" (only users: \"user=NAME\")",
-            .optionValue("require", offset: 0)),
-    ] as [([(key: String, value: String)], String, AuthConfigError.Position)])
+    @Test(
+        arguments: [
+            (
+                [("method", "digest"), ("realm", "r"), ("require", "valid-user")],
+                "method \"digest\" is not supported; use \"basic\"",
+                AuthConfigError.Position.optionValue("method", offset: 0)
+            ),
+            (
+                [("method", "extern"), ("realm", "r"), ("require", "valid-user")],
+                "method \"extern\" is not supported; use \"basic\"", .optionValue("method", offset: 0)
+            ),
+            (
+                [("method", "Basic"), ("realm", "r"), ("require", "valid-user")],
+                "unknown method \"Basic\"; use \"basic\"", .optionValue("method", offset: 0)
+            ),
+            ([("realm", "r"), ("require", "valid-user")], "auth.require entry has no \"method\"", .requirePath),
+            ([("method", "basic"), ("require", "valid-user")], "auth.require entry has no \"realm\"", .requirePath),
+            ([("method", "basic"), ("realm", "r")], "auth.require entry has no \"require\"", .requirePath),
+            (
+                [("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("realm", "s")],
+                "auth.require option \"realm\" is given twice", .optionKey("realm")
+            ),
+            (
+                [("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("algorithm", "SHA-256")],
+                "auth.require option \"algorithm\" belongs to method \"digest\", which is not supported",
+                .optionKey("algorithm")
+            ),
+            (
+                [("method", "basic"), ("realm", "r"), ("require", "valid-user"), ("reqiure", "x")],
+                "unknown auth.require option \"reqiure\" (expected \"method\", \"realm\" or \"require\")",
+                .optionKey("reqiure")
+            ),
+            (
+                [("method", "basic"), ("realm", "a\r\nSet-Cookie: x"), ("require", "valid-user")],
+                "realm must not contain control characters (it is sent in the WWW-Authenticate header)",
+                .optionValue("realm", offset: 1)
+            ),
+            (
+                [("method", "basic"), ("realm", "r"), ("require", "group=g")],
+                "\"group=\" is not supported in \"require\" (only users: \"user=NAME\")",
+                .optionValue("require", offset: 0)
+            ),
+        ] as [([(key: String, value: String)], String, AuthConfigError.Position)])
     func ruleErrors(options: [(key: String, value: String)], message: String, position: AuthConfigError.Position) {
         #expect {
             try AuthRequireRule(pathPrefix: "/p", options: options)

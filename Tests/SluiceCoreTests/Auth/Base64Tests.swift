@@ -1,5 +1,5 @@
-import Testing
 import SluiceCore
+import Testing
 
 @Suite("Base64")
 struct Base64Tests {

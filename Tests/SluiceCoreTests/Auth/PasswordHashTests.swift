@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SluiceCore
 
 /// Hashes made at development time by independent tools (`htpasswd` 2.4.71 from apache2-utils,
@@ -98,24 +99,25 @@ struct PasswordHashTests {
         #expect(eight.verify("12345678-and-more".utf8))
     }
 
-    @Test(arguments: [
-        ("secret", StoredPassword.FormatError.unrecognized),  // plain text is not accepted
-        ("secretpassword", .unrecognized),  // 14 characters: not DES's 13
-        ("secretpasswor", nil),  // 13 crypt-alphabet characters look like DES, as in lighttpd
-        ("", .unrecognized),
-        ("{SHA}", .malformedSHA1),
-        ("{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ", .malformedSHA1),
-        ("{SHA}Zm9v", .malformedSHA1),
-        ("$apr1$", .malformedAPR1),
-        ("$apr1$RSYk1OC9", .malformedAPR1),
-        ("$apr1$RSYk1OC9$iuBuVlLH9wQCvF4reLkJ5", .malformedAPR1),
-        ("$apr1$RSYk1OC9x$iuBuVlLH9wQCvF4reLkJ50", .malformedAPR1),
-        ("$apr1$RSYk1OC9$iuBuVlLH9wQCvF4reLkJ5!", .malformedAPR1),
-        ("$2y$05$uOhI7wXWFJGrmNROtepYBu8L5HTkTCGVeqqt2tVn2Kp5Sn73AxU0", .malformedBcrypt),
-        ("$9$abcdefghijklmnop", .unrecognized),
-        ("$1$", .unrecognized),
-        ("GSugl0CwEaFg!", .unrecognized),
-    ] as [(String, StoredPassword.FormatError?)])
+    @Test(
+        arguments: [
+            ("secret", StoredPassword.FormatError.unrecognized),  // plain text is not accepted
+            ("secretpassword", .unrecognized),  // 14 characters: not DES's 13
+            ("secretpasswor", nil),  // 13 crypt-alphabet characters look like DES, as in lighttpd
+            ("", .unrecognized),
+            ("{SHA}", .malformedSHA1),
+            ("{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ", .malformedSHA1),
+            ("{SHA}Zm9v", .malformedSHA1),
+            ("$apr1$", .malformedAPR1),
+            ("$apr1$RSYk1OC9", .malformedAPR1),
+            ("$apr1$RSYk1OC9$iuBuVlLH9wQCvF4reLkJ5", .malformedAPR1),
+            ("$apr1$RSYk1OC9x$iuBuVlLH9wQCvF4reLkJ50", .malformedAPR1),
+            ("$apr1$RSYk1OC9$iuBuVlLH9wQCvF4reLkJ5!", .malformedAPR1),
+            ("$2y$05$uOhI7wXWFJGrmNROtepYBu8L5HTkTCGVeqqt2tVn2Kp5Sn73AxU0", .malformedBcrypt),
+            ("$9$abcdefghijklmnop", .unrecognized),
+            ("$1$", .unrecognized),
+            ("GSugl0CwEaFg!", .unrecognized),
+        ] as [(String, StoredPassword.FormatError?)])
     func htpasswdFieldsAreClassified(field: String, expected: StoredPassword.FormatError?) {
         do {
             _ = try StoredPassword(htpasswdHash: field.utf8)

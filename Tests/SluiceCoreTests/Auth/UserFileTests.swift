@@ -1,7 +1,7 @@
 import Foundation
 import LighttpdConfig
-import Testing
 import SluiceCore
+import Testing
 
 @Suite("User files")
 struct UserFileTests {
@@ -24,14 +24,15 @@ struct UserFileTests {
     @Test func parsesLinesAndReportsBadOnes() {
         let file = UserFile(parsing: Self.htpasswd.utf8, path: "etc/users.htpasswd", backend: .htpasswd)
         #expect(file.userCount == 5)
-        #expect(file.issues.map(\.description) == [
-            "etc/users.htpasswd:7:6: error: unrecognized password hash (expected bcrypt \"$2y$\", \"{SHA}\", "
-                + "\"$apr1$\" or crypt(3); plain-text passwords need auth.backend = \"plain\")",
-            "etc/users.htpasswd:8:1: error: expected \"user:password\"",
-            "etc/users.htpasswd:9:1: error: empty user name",
-            "etc/users.htpasswd:10:1: error: user \"alice\" is already defined on line 2; this line is ignored",
-            "etc/users.htpasswd:12:1: error: line longer than 1024 bytes",
-        ])
+        #expect(
+            file.issues.map(\.description) == [
+                "etc/users.htpasswd:7:6: error: unrecognized password hash (expected bcrypt \"$2y$\", \"{SHA}\", "
+                    + "\"$apr1$\" or crypt(3); plain-text passwords need auth.backend = \"plain\")",
+                "etc/users.htpasswd:8:1: error: expected \"user:password\"",
+                "etc/users.htpasswd:9:1: error: empty user name",
+                "etc/users.htpasswd:10:1: error: user \"alice\" is already defined on line 2; this line is ignored",
+                "etc/users.htpasswd:12:1: error: line longer than 1024 bytes",
+            ])
         #expect(file.issues.first?.location == SourceLocation(file: "etc/users.htpasswd", line: 7, column: 6))
     }
 
@@ -58,9 +59,16 @@ struct UserFileTests {
         #expect(file.verify(user: "\u{E9}mile", password: "caf\u{E9}"))
         // Canonically equivalent but different bytes ("e" + combining acute): lighttpd compares bytes.
         #expect(!file.verify(user: "e\u{301}mile", password: "caf\u{E9}"))
-        #expect(file.issues.map(\.description) == [
-            "plain.user:4:7: error: empty password (a user with no password would let anyone in)"
-        ])
+        #expect(
+            file.issues.map(\.description) == [
+                "plain.user:4:7: error: empty password (a user with no password would let anyone in)"
+            ])
+    }
+
+    @Test func byteOrderMarkIsSkipped() {
+        let file = UserFile(parsing: [0xEF, 0xBB, 0xBF] + Array("alice:x\r\n".utf8), path: "p", backend: .plain)
+        #expect(file.contains(user: "alice"))
+        #expect(file.verify(user: "alice", password: "x"))
     }
 
     @Test func lastLineWithoutNewlineAndLoneCR() {
