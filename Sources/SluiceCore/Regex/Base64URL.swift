@@ -3,7 +3,6 @@
 enum Base64URL {
     /// Encodes without `=` padding, as lighttpd's `buffer_append_base64_encode_no_padding(…, BASE64_URL)`.
     static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        output.reserveCapacity(output.count + (input.count + 2) / 3 * 4)
         var index = 0
         while index + 3 <= input.count {
             let group = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])

@@ -19,12 +19,13 @@ import Darwin
 /// Matching is synchronous and installs no callouts, so a thread never uses its block for two matches at once.
 enum MatchDataCache {
     /// Pairs in each per-thread block (lighttpd keeps one shared block of 20 pairs; a little headroom costs
-    /// nothing).
+    /// nothing). Must be at least `RegexMatch.maxGroups`: `RegexMatch` reads that many pairs unconditionally.
     static let pairCapacity: UInt32 = 32
 
     /// The pthread key, created once. nil only if the process ran out of thread-specific keys, in which case
     /// matching falls back to a block per call rather than failing.
     private static let key: pthread_key_t? = {
+        assert(Int(pairCapacity) >= RegexMatch.maxGroups, "RegexMatch reads maxGroups pairs from every ovector")
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { block in
             pcre2_match_data_free_8(OpaquePointer(block))

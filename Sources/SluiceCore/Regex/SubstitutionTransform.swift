@@ -60,7 +60,6 @@ struct SubstitutionTransform: Sendable, Hashable {
     private static func percentEncode(
         _ value: UnsafeBufferPointer<UInt8>, keepSlash: Bool, keepEncoded: Bool, into output: inout [UInt8]
     ) {
-        output.reserveCapacity(output.count + value.count * 3)
         // Bytes that stay as they are (most of a URL) are copied in runs rather than one append each.
         var runStart = 0
         var index = 0
@@ -75,7 +74,7 @@ struct SubstitutionTransform: Sendable, Hashable {
             {
                 let decoded = high << 4 | low
                 if isUnreserved(decoded) {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index]))
+                    appendRun(value, runStart..<index, to: &output)
                     output.append(decoded)
                     runStart = index + 3
                 }
@@ -83,14 +82,21 @@ struct SubstitutionTransform: Sendable, Hashable {
                 index += 3
                 continue
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index]))
+            appendRun(value, runStart..<index, to: &output)
             output.append(UInt8(ascii: "%"))
             output.append(upperHexDigit(byte >> 4))
             output.append(upperHexDigit(byte & 0x0F))
             index += 1
             runStart = index
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index]))
+        appendRun(value, runStart..<index, to: &output)
+    }
+
+    @inline(__always)
+    private static func appendRun(_ value: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, to output: inout [UInt8]) {
+        if !run.isEmpty {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: value[run]))
+        }
     }
 
     /// ASCII case change of `output[start...]`, leaving the hex digits of `%XX` escapes alone (burl.c
