@@ -75,9 +75,17 @@ public final class BackendHealth: Sendable {
     }
 
     private func disable(at now: UInt64) {
-        let (until, overflow) = now.addingReportingOverflow(policy.disableTime)
-        // `max` keeps a longer disable (or an active-check down) in place.
-        availableAt.max(overflow ? .max - 1 : until, ordering: .relaxed)
+        let (sum, overflow) = now.addingReportingOverflow(policy.disableTime)
+        let until = overflow ? .max - 1 : sum
+        // Keep a longer disable (or an active-check down) in place. A compare-and-swap loop, not
+        // `Atomic<UInt64>.max`: in Swift 6.3 on x86_64 that compares as signed, so it stored 12 over UInt64.max.
+        var current = availableAt.load(ordering: .relaxed)
+        while current < until {
+            let (exchanged, original) = availableAt.compareExchange(
+                expected: current, desired: until, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
     }
 
     // MARK: Active check

@@ -64,8 +64,8 @@ public enum PeakEWMA {
         return UInt64(clamped.bitPattern) << 32 | stamp
     }
 
-    /// `e^(−x)` for `x ≥ 0`, to about 1e-6 relative, in a few nanoseconds and identically on every platform
-    /// (no libm): `e^(−x) = 2^(−n) · e^(−t)` with `n = ⌊x·log2 e⌋` and `t ∈ [0, ln 2)` by a degree-7 Taylor
+    /// `e^(−x)` for `x ≥ 0`, to better than 1e-6 relative, in a few nanoseconds and identically on every platform
+    /// (no libm): `e^(−x) = 2^(−n) · e^(−t)` with `n = ⌊x·log2 e⌋` and `t ∈ [0, ln 2)` by a degree-8 Taylor
     /// polynomial. The `ewma` balancer calls this once per backend per decision.
     public static func negativeExponential(_ x: Double) -> Double {
         guard x > 0 else { return 1 }
@@ -73,8 +73,9 @@ public enum PeakEWMA {
         let y = x * 1.4426950408889634  // log2(e)
         let n = y.rounded(.down)
         let t = (y - n) * 0.6931471805599453  // ln(2)
-        // e^(−t) = 1 − t + t²/2 − t³/6 + t⁴/24 − t⁵/120 + t⁶/720 − t⁷/5040
-        var p = -1.0 / 5040
+        // e^(−t) = 1 − t + t²/2 − t³/6 + t⁴/24 − t⁵/120 + t⁶/720 − t⁷/5040 + t⁸/40320
+        var p = 1.0 / 40320
+        p = p * t - 1.0 / 5040
         p = p * t + 1.0 / 720
         p = p * t - 1.0 / 120
         p = p * t + 1.0 / 24

@@ -6,16 +6,16 @@
 /// back toward zero and is probed again. A cold backend (no answer yet) is scored as if it were as fast as the
 /// fastest warm one, and wins ties: it gets traffic at once (probing), but no more than its in-flight count
 /// allows, so a slow newcomer cannot swallow a burst before its first answer. With no warm backend at all the
-/// policy is `sqf`. Ties rotate as in `sqf`.
+/// policy is `sqf`. Ties rotate as in `sqf` (`TieBreakCursor`).
 public final class PeakEWMABalancer: LoadBalancer {
-    private let start = RotatingStart()
+    private let cursor = TieBreakCursor()
 
     public init() {}
 
     public func pick(from backends: [Backend], for request: BalancingRequest, now: UInt64) -> Int? {
         let count = backends.count
         guard count > 0 else { return nil }
-        var index = start.next(modulo: count)
+        var index = cursor.start(count: count)
         var bestWarm = -1
         var bestWarmScore = Double.infinity
         var fastestWarm = Double.infinity
@@ -40,9 +40,17 @@ public final class PeakEWMABalancer: LoadBalancer {
             index += 1
             if index == count { index = 0 }
         }
-        guard bestCold >= 0 else { return bestWarm >= 0 ? bestWarm : nil }
-        guard bestWarm >= 0 else { return bestCold }
-        let coldScore = fastestWarm * Double(max(bestColdLoad, 0) + 1)
-        return coldScore <= bestWarmScore ? bestCold : bestWarm
+        let chosen: Int
+        if bestCold < 0 {
+            chosen = bestWarm
+        } else if bestWarm < 0 {
+            chosen = bestCold
+        } else {
+            let coldScore = fastestWarm * Double(max(bestColdLoad, 0) + 1)
+            chosen = coldScore <= bestWarmScore ? bestCold : bestWarm
+        }
+        guard chosen >= 0 else { return nil }
+        cursor.chose(chosen)
+        return chosen
     }
 }

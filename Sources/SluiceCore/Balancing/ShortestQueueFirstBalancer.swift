@@ -1,18 +1,18 @@
 /// `sqf` (aliases `fair`, `least-connection`): the backend with the fewest requests in flight, counted across
 /// every event loop (lighttpd 1.5 `sqf`, 1.4 `fair`, lighttpd2 `mod_balance` sqf, nginx `least_conn`).
 ///
-/// Unlike lighttpd, ties rotate: the scan starts one position later on every decision and the first backend with
-/// the lowest count from there wins, so idle backends are used in turn. A backend with nothing in flight ends the
-/// scan early.
+/// Unlike lighttpd, ties rotate: the scan starts just after the previous choice (`TieBreakCursor`) and the first
+/// backend with the lowest count from there wins, so idle backends are used in turn. A backend with nothing in
+/// flight ends the scan early.
 public final class ShortestQueueFirstBalancer: LoadBalancer {
-    private let start = RotatingStart()
+    private let cursor = TieBreakCursor()
 
     public init() {}
 
     public func pick(from backends: [Backend], for request: BalancingRequest, now: UInt64) -> Int? {
         let count = backends.count
         guard count > 0 else { return nil }
-        var index = start.next(modulo: count)
+        var index = cursor.start(count: count)
         var best = -1
         var bestLoad = Int.max
         for _ in 0..<count {
@@ -28,6 +28,8 @@ public final class ShortestQueueFirstBalancer: LoadBalancer {
             index += 1
             if index == count { index = 0 }
         }
-        return best >= 0 ? best : nil
+        guard best >= 0 else { return nil }
+        cursor.chose(best)
+        return best
     }
 }
