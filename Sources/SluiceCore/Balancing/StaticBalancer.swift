@@ -1,0 +1,8 @@
+/// `static`: the first backend in configuration order that is up (fail-over only; lighttpd 1.5 `static`).
+public struct StaticBalancer: LoadBalancer {
+    public init() {}
+
+    public func pick(from backends: [Backend], for request: BalancingRequest, now: UInt64) -> Int? {
+        backends.firstIndex { $0.health.isUp(at: now) }
+    }
+}
