@@ -65,7 +65,7 @@ enum SluiceCommandLine {
             return 0
         }
         if command.print {
-            Swift.print(ConfigPrinter.print(checked.config), terminator: "")
+            Swift.print(ConfigPrinter.print(checked.site.config), terminator: "")
             return 0
         }
         writeError("sluice: serving requests is not built yet (the front server is the next step); use -t or -p")

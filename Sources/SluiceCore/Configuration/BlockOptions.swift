@@ -1,0 +1,47 @@
+import LighttpdConfig
+
+/// The compiled options one config block sets; `nil` means "not set here". A request applies the options
+/// of every matching block in config order, so for each option the last matching block wins (lighttpd).
+public struct BlockOptions: Sendable {
+    /// `url.rewrite-once`, `url.rewrite-final`, `url.rewrite` (tried in that order; all are "once" rules).
+    public var rewriteOnce: [RewriteRule]?
+    public var rewriteFinal: [RewriteRule]?
+    public var rewrite: [RewriteRule]?
+    /// `url.rewrite-repeat`.
+    public var rewriteRepeat: [RewriteRule]?
+    public var rewriteIfNotFile: [RewriteRule]?
+    public var rewriteRepeatIfNotFile: [RewriteRule]?
+    /// `url.redirect` and `url.redirect-code`.
+    public var redirect: [RewriteRule]?
+    public var redirectCode: Int?
+    /// `proxy-core.*` set in this block.
+    public var proxy = ProxyOptions()
+    /// `auth.require`.
+    public var authPolicy: AuthPolicy?
+
+    public init() {}
+}
+
+/// `proxy-core.*` options of one block (each nil when not set there).
+public struct ProxyOptions: Sendable {
+    public var backends: [ResolvedBackend]?
+    public var balancer: BalancerKind?
+    /// `"_uri"` of `proxy-core.rewrite-request`: the target the backend receives.
+    public var uriRewrite: [RewriteRule]?
+    /// The other keys of `proxy-core.rewrite-request`.
+    public var requestHeaderRewrites: [HeaderRewrite]?
+    public var responseHeaderRewrites: [HeaderRewrite]?
+    public var maxPoolSize: Int?
+    public var maxKeepAliveRequests: Int?
+    public var disableTime: Int?
+    public var maxBacklogSize: Int?
+    public var connectTimeout: Int?
+    public var readTimeout: Int?
+    public var writeTimeout: Int?
+    public var reverseMap: Bool?
+    public var allowXSendfile: Bool?
+    public var healthCheck: String?
+    public var healthCheckInterval: Int?
+
+    public init() {}
+}

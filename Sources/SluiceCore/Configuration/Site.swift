@@ -1,0 +1,15 @@
+import LighttpdConfig
+
+/// The runtime form of a configuration: the loaded blocks plus, per block, its compiled condition and
+/// options. Built once by `SiteCompiler` (at start and on reload) and shared read-only by every event loop.
+public struct Site: Sendable {
+    public let config: LoadedConfig
+    /// Per block (index-aligned with `config.blocks`); nil for the global block and bare `else` branches.
+    public let conditions: [CompiledCondition?]
+    public let options: [BlockOptions]
+    /// Per block: the nearest block at or above it whose condition is a regex match (`=~`); its captures
+    /// are what `%0`-`%9` refer to in that block's values.
+    public let captureBlocks: [Int?]
+
+    public var server: ServerSettings { config.server }
+}

@@ -1,0 +1,173 @@
+import LighttpdConfig
+
+extension SiteCompiler {
+    mutating func compileOptions(_ block: ConfigBlock, hasConditionCaptures captures: Bool) -> BlockOptions {
+        var options = BlockOptions()
+        func rules(_ key: String) -> [RewriteRule]? {
+            guard let setting = block[key] else { return nil }
+            return compileRules(setting.value, key: key, hasConditionCaptures: captures)
+        }
+        options.rewriteOnce = rules("url.rewrite-once")
+        options.rewriteFinal = rules("url.rewrite-final")
+        options.rewrite = rules("url.rewrite")
+        options.rewriteRepeat = rules("url.rewrite-repeat")
+        options.rewriteIfNotFile = rules("url.rewrite-if-not-file")
+        options.rewriteRepeatIfNotFile = rules("url.rewrite-repeat-if-not-file")
+        options.redirect = rules("url.redirect")
+        options.redirectCode = block["url.redirect-code"]?.value.integerValue
+        options.proxy = compileProxy(block, hasConditionCaptures: captures)
+        options.authPolicy = compileAuth(block)
+        checkForwarders(block)
+        return options
+    }
+
+    private mutating func compileProxy(_ block: ConfigBlock, hasConditionCaptures captures: Bool) -> ProxyOptions {
+        var proxy = ProxyOptions()
+        func integer(_ key: String) -> Int? { block["proxy-core." + key]?.value.integerValue }
+        func boolean(_ key: String) -> Bool? { block["proxy-core." + key]?.value.booleanValue }
+        if let setting = block["proxy-core.backends"], let entries = setting.value.locatedStrings {
+            var backends: [ResolvedBackend] = []
+            for (text, location) in entries {
+                switch BackendAddress.parse(text) {
+                case .failure(let error):
+                    diagnostics.error("bad backend \"\(text)\": \(error)", at: location)
+                case .success(let address):
+                    if resolveNames {
+                        switch address.resolve() {
+                        case .success(let resolved): backends.append(contentsOf: resolved)
+                        case .failure(let error): diagnostics.error("backend \"\(text)\": \(error)", at: location)
+                        }
+                    } else {
+                        backends.append(ResolvedBackend(label: address.description, address: .unix(path: text)))
+                    }
+                }
+            }
+            if entries.isEmpty {
+                diagnostics.error("proxy-core.backends is empty", at: setting.value.location)
+            }
+            proxy.backends = backends
+        }
+        if let setting = block["proxy-core.balancer"], let name = setting.value.string {
+            if let kind = BalancerKind(configName: name) {
+                proxy.balancer = kind
+            } else {
+                diagnostics.error(
+                    "unknown balancer \"\(name)\"", at: setting.value.location,
+                    fix: DidYouMean.best(for: name, among: BalancerKind.configNames).map { "did you mean \"\($0)\"?" }
+                        ?? "use one of: \(BalancerKind.configNames.joined(separator: ", "))")
+            }
+        }
+        if let setting = block["proxy-core.rewrite-request"] {
+            let (uri, headers) = compileHeaderRewrites(setting, allowURI: true, hasConditionCaptures: captures)
+            proxy.uriRewrite = uri
+            proxy.requestHeaderRewrites = headers
+        }
+        if let setting = block["proxy-core.rewrite-response"] {
+            proxy.responseHeaderRewrites =
+                compileHeaderRewrites(setting, allowURI: false, hasConditionCaptures: captures).headers
+        }
+        proxy.maxPoolSize = integer("max-pool-size")
+        proxy.maxKeepAliveRequests = integer("max-keep-alive-requests")
+        proxy.disableTime = integer("disable-time")
+        proxy.maxBacklogSize = integer("max-backlog-size")
+        proxy.connectTimeout = integer("connect-timeout")
+        proxy.readTimeout = integer("read-timeout")
+        proxy.writeTimeout = integer("write-timeout")
+        proxy.reverseMap = boolean("reverse-map")
+        proxy.allowXSendfile = boolean("allow-x-sendfile")
+        proxy.healthCheckInterval = integer("health-check-interval")
+        if let setting = block["proxy-core.health-check"], let path = setting.value.string {
+            if path.hasPrefix("/") {
+                proxy.healthCheck = path
+            } else {
+                diagnostics.error("proxy-core.health-check must be a path starting with '/'", at: setting.value.location)
+            }
+        }
+        return proxy
+    }
+
+    /// `( "_uri" => ( regex => repl ), "Header-Name" => ( regex => repl ) )`.
+    private mutating func compileHeaderRewrites(
+        _ setting: ConfigSetting, allowURI: Bool, hasConditionCaptures captures: Bool
+    ) -> (uri: [RewriteRule]?, headers: [HeaderRewrite]) {
+        var uri: [RewriteRule]?
+        var headers: [HeaderRewrite] = []
+        for entry in setting.value.array ?? [] {
+            guard let name = entry.key, entry.value.array != nil else {
+                diagnostics.error(
+                    "'\(setting.key)' expects ( \"Header-Name\" => ( \"regex\" => \"replacement\" ) )",
+                    at: entry.keyLocation ?? entry.value.location)
+                continue
+            }
+            guard let rules = compileRules(entry.value, key: setting.key, hasConditionCaptures: captures) else {
+                if entry.value.stringPairsValue == nil {
+                    diagnostics.error(
+                        "'\(setting.key)' \"\(name)\" expects ( \"regex\" => \"replacement\", ... )",
+                        at: entry.value.location)
+                }
+                continue
+            }
+            if name == "_uri" {
+                if allowURI {
+                    uri = rules
+                } else {
+                    diagnostics.error(
+                        "\"_uri\" is only meaningful in proxy-core.rewrite-request", at: entry.keyLocation ?? setting.location)
+                }
+            } else if name.hasPrefix("_") {
+                diagnostics.error(
+                    "unknown pseudo-key \"\(name)\"", at: entry.keyLocation ?? setting.location,
+                    fix: "only \"_uri\" is supported; other keys name headers")
+            } else {
+                headers.append(HeaderRewrite(header: name, rules: rules))
+            }
+        }
+        return (uri, headers)
+    }
+
+    private mutating func compileAuth(_ block: ConfigBlock) -> AuthPolicy? {
+        guard let setting = block["auth.require"], let entries = setting.value.array else { return nil }
+        var rules: [AuthRequireRule] = []
+        for entry in entries {
+            guard let path = entry.key, let optionPairs = entry.value.stringPairsValue else {
+                diagnostics.error(
+                    "auth.require expects ( \"/path\" => ( \"method\" => \"basic\", \"realm\" => \"...\", \"require\" => \"valid-user\" ) )",
+                    at: entry.keyLocation ?? entry.value.location)
+                continue
+            }
+            do {
+                rules.append(
+                    try AuthRequireRule(pathPrefix: path, options: optionPairs.map { (key: $0.key, value: $0.value) }))
+            } catch {
+                let location: SourceLocation
+                switch error.position {
+                case .requirePath: location = entry.keyLocation ?? entry.value.location
+                case .optionKey(let key): location = optionPairs.first { $0.key == key }?.keyLocation ?? entry.value.location
+                case .optionValue(let key, _): location = optionPairs.first { $0.key == key }?.valueLocation ?? entry.value.location
+                default: location = entry.value.location
+                }
+                diagnostics.error("auth.require \"\(path)\": \(error.message)", at: location)
+            }
+        }
+        do {
+            return try AuthPolicy(rules: rules)
+        } catch {
+            diagnostics.error("auth.require: \(error.message)", at: setting.location)
+            return nil
+        }
+    }
+
+    /// `extforward.forwarder = ( "10.0.0.0/8" => "trust", "all" => "trust" )`.
+    private mutating func checkForwarders(_ block: ConfigBlock) {
+        guard let setting = block["extforward.forwarder"], let pairs = setting.value.stringPairsValue else { return }
+        for pair in pairs {
+            if pair.key != "all" && CIDRBlock(pair.key) == nil {
+                diagnostics.error(
+                    "\"\(pair.key)\" is not an IP address, CIDR block or \"all\"", at: pair.keyLocation)
+            }
+            if pair.value != "trust" && pair.value != "untrusted" {
+                diagnostics.error("extforward.forwarder values are \"trust\" (or \"untrusted\")", at: pair.valueLocation)
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import LighttpdConfig
+
+/// The compile step after the language layer: builds every regex (PCRE2, JIT), substitution template,
+/// CIDR block, backend address (resolved now, as lighttpd does at start) and balancer of a loaded config.
+/// Every mistake becomes a located diagnostic; a regex error points at the column PCRE2 names.
+public struct SiteCompiler {
+    var diagnostics = ConfigDiagnostics()
+    let resolveNames: Bool
+
+    /// `resolveNames: false` skips DNS for backend host names (tests and `explain` without network).
+    public init(resolveNames: Bool = true) {
+        self.resolveNames = resolveNames
+    }
+
+    /// Compiles `config`; the site is usable only when the diagnostics are empty.
+    public static func compile(_ config: LoadedConfig, resolveNames: Bool = true) -> (Site, ConfigDiagnostics) {
+        var compiler = SiteCompiler(resolveNames: resolveNames)
+        let site = compiler.compile(config)
+        return (site, compiler.diagnostics)
+    }
+
+    mutating func compile(_ config: LoadedConfig) -> Site {
+        var conditions: [CompiledCondition?] = []
+        var captureBlocks: [Int?] = []
+        var options: [BlockOptions] = []
+        for block in config.blocks {
+            let condition = block.condition.flatMap { compileCondition($0) }
+            conditions.append(condition)
+            var captureBlock: Int? = nil
+            if condition?.providesCaptures == true {
+                captureBlock = block.index
+            } else if let parent = block.parent {
+                captureBlock = captureBlocks[parent]
+            }
+            captureBlocks.append(captureBlock)
+            options.append(compileOptions(block, hasConditionCaptures: captureBlock != nil))
+        }
+        return Site(config: config, conditions: conditions, options: options, captureBlocks: captureBlocks)
+    }
+
+    // MARK: Conditions
+
+    private mutating func compileCondition(_ condition: ConfigCondition) -> CompiledCondition? {
+        let value = condition.field == .host && !condition.op.isRegex ? condition.value.lowercased() : condition.value
+        let matcher: CompiledCondition.Matcher
+        switch condition.op {
+        case .match, .notMatch:
+            guard let regex = compileRegex(value, at: condition.valueLocation) else { return nil }
+            matcher = .regex(regex)
+        case .prefix:
+            matcher = .prefix(Array(value.utf8))
+        case .suffix:
+            matcher = .suffix(Array(value.utf8))
+        case .equal, .notEqual:
+            if condition.field == .remoteIP {
+                guard let block = CIDRBlock(value) else {
+                    diagnostics.error(
+                        "\"\(value)\" is not an IP address or CIDR block", at: condition.valueLocation,
+                        fix: "write e.g. \"192.0.2.1\", \"10.0.0.0/8\" or \"2001:db8::/32\"")
+                    return nil
+                }
+                matcher = .cidr(block)
+            } else {
+                matcher = .equal(Array(value.utf8))
+            }
+        }
+        return CompiledCondition(source: condition, matcher: matcher)
+    }
+
+    // MARK: Regexes and templates
+
+    mutating func compileRegex(_ pattern: String, at location: SourceLocation) -> CompiledRegex? {
+        do {
+            return try CompiledRegex(pattern)
+        } catch {
+            diagnostics.error(
+                "invalid regex: \(error.message)", at: SiteCompiler.location(inString: pattern, at: location, byteOffset: error.offset))
+            return nil
+        }
+    }
+
+    /// Compiles `regex => template` pairs; `conditionCaptures` says whether `%n` has anything to refer to.
+    mutating func compileRules(_ value: ConfigValue, key: String, hasConditionCaptures: Bool) -> [RewriteRule]? {
+        guard let pairs = value.stringPairsValue else { return nil }
+        var rules: [RewriteRule] = []
+        var failed = false
+        for (number, pair) in pairs.enumerated() {
+            let regex = compileRegex(pair.key, at: pair.keyLocation)
+            var template: RewriteTemplate?
+            do {
+                template = try RewriteTemplate(pair.value)
+            } catch {
+                diagnostics.error(
+                    "invalid substitution in '\(key)': \(error.message)",
+                    at: SiteCompiler.location(inString: pair.value, at: pair.valueLocation, byteOffset: error.offset))
+            }
+            if let template, let regex {
+                if let group = template.highestRuleGroup, group > regex.captureCount {
+                    diagnostics.error(
+                        "'$\(group)' refers to a group the regex \"\(pair.key)\" does not have (it has \(regex.captureCount))",
+                        at: pair.valueLocation)
+                    failed = true
+                }
+                if template.usesConditionCaptures && !hasConditionCaptures {
+                    diagnostics.error(
+                        "'%n' refers to the captures of an enclosing regex condition, but there is none",
+                        at: pair.valueLocation, fix: "put the rule inside a $HTTP[...] =~ \"...\" block, or write '%%' for a literal '%'")
+                    failed = true
+                }
+                rules.append(RewriteRule(regex: regex, template: template, number: number + 1, location: pair.keyLocation))
+            } else {
+                failed = true
+            }
+        }
+        return failed ? nil : rules
+    }
+
+    /// The location of byte `offset` of a string value written at `location` (its opening quote), counting
+    /// the `\` of each `\"` escape and any newlines inside the string.
+    static func location(inString value: String, at location: SourceLocation, byteOffset: Int) -> SourceLocation {
+        var line = location.line
+        var column = location.column + 1
+        for byte in value.utf8.prefix(max(0, byteOffset)) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += byte == UInt8(ascii: "\"") ? 2 : 1
+            }
+        }
+        return SourceLocation(file: location.file, line: line, column: column)
+    }
+}

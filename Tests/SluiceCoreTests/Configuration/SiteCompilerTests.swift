@@ -1,0 +1,128 @@
+import LighttpdConfig
+import Testing
+@testable import SluiceCore
+
+@Suite struct SiteCompilerTests {
+    let modules = """
+        server.modules = ( "mod_rewrite", "mod_redirect", "mod_auth", "mod_authn_file", "mod_extforward",
+                           "mod_proxy_core", "mod_proxy_backend_http" )
+
+        """
+
+    private func compile(_ text: String) -> SiteLoader.Result {
+        SiteLoader.load(text: modules + text, file: "t.conf", resolveNames: false)
+    }
+
+    private func errors(_ text: String) -> [String] {
+        compile(text).diagnostics.sorted.map(\.description)
+    }
+
+    @Test func badRegexesPointAtPCRE2sColumn() {
+        #expect(errors("url.rewrite-once = ( \"^/(a\" => \"/b\" )") == [
+            "t.conf:3:27: error: invalid regex: missing closing parenthesis",
+        ])
+        #expect(errors("$HTTP[\"url\"] =~ \"[z-a]\" { }") == [
+            "t.conf:3:21: error: invalid regex: range out of order in character class",
+        ])
+        // A `\"` escape before the error moves the column by one.
+        #expect(errors("$HTTP[\"url\"] =~ \"\\\"(\" { }").first?.hasPrefix("t.conf:3:21:") == true)
+    }
+
+    @Test func templatesAreCheckedAgainstTheirRegexAndCondition() {
+        let templateErrors = errors("url.rewrite-once = ( \"^/a\" => \"/b${esc1}\" )")
+        #expect(templateErrors.count == 1, "\(templateErrors)")
+        #expect(templateErrors.first?.hasPrefix("t.conf:3:36: error: invalid substitution in 'url.rewrite-once'") == true)
+        #expect(errors("url.rewrite-once = ( \"^/(a)\" => \"/b$2\" )") == [
+            "t.conf:3:33: error: '$2' refers to a group the regex \"^/(a)\" does not have (it has 1)",
+        ])
+        #expect(errors("url.rewrite-once = ( \"^/a\" => \"/b%1\" )").first?.contains("there is none") == true)
+        #expect(errors("$HTTP[\"host\"] =~ \"^(www)\\.\" { url.rewrite-once = ( \"^/a\" => \"/%1\" ) }").isEmpty)
+        // Captures come from the nearest enclosing =~ condition, however deep.
+        #expect(errors("$HTTP[\"host\"] =~ \"^(www)\" { $HTTP[\"url\"] =^ \"/x\" { url.redirect = ( \"^/(.*)\" => \"http://%1.example/$1\" ) } }").isEmpty)
+    }
+
+    @Test func conditionsCompileCIDRAndLowerCaseHosts() throws {
+        let result = compile("""
+            $HTTP["remoteip"] == "10.0.0.0/8" { }
+            $HTTP["host"] == "Example.COM" { }
+            $HTTP["remoteip"] != "not-an-ip" { }
+            """)
+        #expect(result.diagnostics.sorted.map(\.description) == [
+            "t.conf:5:22: error: \"not-an-ip\" is not an IP address or CIDR block; write e.g. \"192.0.2.1\", \"10.0.0.0/8\" or \"2001:db8::/32\"",
+        ])
+        guard case .cidr(let block) = result.site.conditions[1]?.matcher else {
+            Issue.record("expected a CIDR matcher")
+            return
+        }
+        #expect(block.contains(IPAddress("10.1.2.3")!) && !block.contains(IPAddress("11.0.0.1")!))
+        guard case .equal(let host) = result.site.conditions[2]?.matcher else {
+            Issue.record("expected an equality matcher")
+            return
+        }
+        #expect(host == Array("example.com".utf8))
+    }
+
+    @Test func proxyCoreValuesAreCompiled() throws {
+        let result = compile("""
+            $HTTP["url"] =^ "/proxy" {
+              proxy-core.backends = ( "127.0.0.1:3001", "[::1]:3002", "unix:/run/app.sock" )
+              proxy-core.balancer = "fair"
+              proxy-core.rewrite-request = ( "_uri" => ( "^/proxy(.*)" => "$1" ), "X-App" => ( "^(.*)$" => "v-$1" ) )
+              proxy-core.rewrite-response = ( "Location" => ( "^http://internal(.*)" => "$1" ) )
+              proxy-core.max-pool-size = 8
+            }
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.sorted)")
+        let proxy = result.site.options[1].proxy
+        #expect(proxy.backends?.count == 3)
+        #expect(proxy.balancer == .shortestQueueFirst)
+        #expect(proxy.uriRewrite?.first?.template.source == "$1")
+        #expect(proxy.requestHeaderRewrites?.map(\.header) == ["X-App"])
+        #expect(proxy.responseHeaderRewrites?.map(\.header) == ["Location"])
+        #expect(proxy.maxPoolSize == 8)
+    }
+
+    @Test func proxyCoreMistakes() {
+        #expect(errors("""
+            proxy-core.backends = ( "127.0.0.1:99999", "::1:80", "unix:relative" )
+            proxy-core.balancer = "round-robbin"
+            proxy-core.rewrite-request = ( "_url" => ( "^/(.*)" => "/$1" ) )
+            proxy-core.health-check = "ping"
+            """) == [
+            "t.conf:3:25: error: bad backend \"127.0.0.1:99999\": port 99999 is out of range (1-65535)",
+            "t.conf:3:44: error: bad backend \"::1:80\": an IPv6 address must be written in brackets: \"[::1]:80\"",
+            "t.conf:3:54: error: bad backend \"unix:relative\": a unix socket path must be absolute",
+            "t.conf:4:23: error: unknown balancer \"round-robbin\"; did you mean \"round-robin\"?",
+            "t.conf:5:32: error: unknown pseudo-key \"_url\"; only \"_uri\" is supported; other keys name headers",
+            "t.conf:6:27: error: proxy-core.health-check must be a path starting with '/'",
+        ])
+    }
+
+    @Test func authRequireIsChecked() {
+        #expect(errors("""
+            auth.backend = "plain"
+            auth.require = ( "/private" => ( "method" => "digest", "realm" => "r", "require" => "valid-user" ) )
+            """).first?.contains("method \"digest\" is not supported") == true)
+        #expect(errors("""
+            auth.require = ( "/private" => ( "method" => "basic", "realm" => "r", "require" => "group=staff" ) )
+            """).count == 1)
+    }
+
+    @Test func captureBlocksFollowTheNearestRegexCondition() {
+        let result = compile("""
+            $HTTP["host"] =~ "^(a)" {
+              $HTTP["url"] =^ "/x" { }
+            }
+            $HTTP["url"] =^ "/y" { }
+            """)
+        #expect(result.site.captureBlocks == [nil, 1, 1, nil])
+    }
+
+    @Test func backendNamesResolveToEveryAddress() throws {
+        let resolved = try BackendAddress.parse("localhost:3001").get().resolve().get()
+        #expect(!resolved.isEmpty)
+        #expect(resolved.allSatisfy { if case .ip(_, let port) = $0.address { port == 3001 } else { false } })
+        #expect((try? BackendAddress.parse("host").get())?.description == "host:80")
+    }
+}
+
