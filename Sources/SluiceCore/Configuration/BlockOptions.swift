@@ -20,6 +20,17 @@ public struct BlockOptions: Sendable {
     public var authPolicy: AuthPolicy?
 
     public init() {}
+
+    /// Every rule list of the block, for checks that look at all of them.
+    var allRules: [RewriteRule] {
+        [rewriteOnce, rewriteFinal, rewrite, rewriteRepeat, rewriteIfNotFile, rewriteRepeatIfNotFile, redirect,
+         proxy.uriRewrite].compactMap { $0 }.flatMap { $0 }
+            + (proxy.requestHeaderRewrites ?? []).flatMap(\.rules)
+            + (proxy.responseHeaderRewrites ?? []).flatMap(\.rules)
+    }
+
+    /// Some value here uses `%n` (an enclosing condition's captures).
+    var usesConditionCaptures: Bool { allRules.contains { $0.template.usesConditionCaptures } }
 }
 
 /// `proxy-core.*` options of one block (each nil when not set there).

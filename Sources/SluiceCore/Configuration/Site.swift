@@ -10,6 +10,8 @@ public struct Site: Sendable {
     /// Per block: the nearest block at or above it whose condition is a regex match (`=~`); its captures
     /// are what `%0`-`%9` refer to in that block's values.
     public let captureBlocks: [Int?]
+    /// Per block: some value in its scope uses `%n`, so a match of its `=~` condition keeps its captures.
+    public let capturesNeeded: [Bool]
 
     public var server: ServerSettings { config.server }
 }

@@ -35,7 +35,13 @@ public struct SiteCompiler {
             captureBlocks.append(captureBlock)
             options.append(compileOptions(block, hasConditionCaptures: captureBlock != nil))
         }
-        return Site(config: config, conditions: conditions, options: options, captureBlocks: captureBlocks)
+        var capturesNeeded = [Bool](repeating: false, count: config.blocks.count)
+        for (index, blockOptions) in options.enumerated() where blockOptions.usesConditionCaptures {
+            if let source = captureBlocks[index] { capturesNeeded[source] = true }
+        }
+        return Site(
+            config: config, conditions: conditions, options: options, captureBlocks: captureBlocks,
+            capturesNeeded: capturesNeeded)
     }
 
     // MARK: Conditions

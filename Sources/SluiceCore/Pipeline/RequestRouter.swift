@@ -1,0 +1,196 @@
+import LighttpdConfig
+
+/// One decision of the stages, recorded for `sluice explain` (and debug logging).
+public enum RouteEvent: Sendable {
+    case condition(block: Int, result: Bool)
+    /// A rewrite rule matched: the target became `result` (`passthrough`: a blank replacement left it alone).
+    case rewrite(key: String, rule: RewriteRule, result: [UInt8], passthrough: Bool)
+    case redirect(rule: RewriteRule, status: Int, location: [UInt8])
+    case failure(status: Int, reason: String)
+}
+
+/// The request after the rewrite stage: its final target, the blocks and options that apply, and what to
+/// do next.
+public struct RoutedRequest: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// Go on to auth, then proxy or static files.
+        case proceed
+        /// Answer with a redirect (`url.redirect`).
+        case redirect(status: Int, location: [UInt8])
+        /// Answer with an error status (a rewrite loop, a result not starting with `/`, a bad path).
+        case fail(status: Int, reason: String)
+    }
+
+    /// The target as the client sent it (access log `%r`, reverse mapping).
+    public var originalTarget: [UInt8]
+    public var facts: RequestFacts
+    /// The decoded, normalised path of the final target (`$HTTP["url"]`).
+    public var path: [UInt8]
+    public var active: ActiveBlocks
+    public var options: ResolvedOptions
+    public var outcome: Outcome
+}
+
+/// Runs the rewrite stage the way lighttpd's mod_rewrite / mod_redirect do:
+/// - conditions are evaluated on the current target; after every rewrite they are evaluated again;
+/// - once-rules (`url.rewrite-once`, `-final`, `url.rewrite`) are tried before `url.rewrite-repeat`; the
+///   first matching regex wins; after a once-rule no rule runs again for the request; a repeat rule runs
+///   the set again on the new target; more than `maximumPasses` passes is a 500;
+/// - a blank replacement leaves the target alone and stops rewriting (static passthrough);
+/// - a result that does not start with `/` is a 500;
+/// - `url.rewrite-if-not-file` rules apply only when the target does not name a regular file;
+/// - `url.redirect` runs before or after the rewrite rules as `server.modules` orders the two modules.
+public struct RequestRouter: Sendable {
+    public let site: Site
+    private let evaluator: ConditionEvaluator
+    private let redirectFirst: Bool
+
+    /// lighttpd's guard against rewrite loops ("ENDLESS LOOP IN rewrite-rule DETECTED").
+    public static let maximumPasses = 100
+
+    public init(site: Site) {
+        self.site = site
+        self.evaluator = ConditionEvaluator(site: site)
+        let modules = site.config.global["server.modules"]?.value.stringListValue ?? []
+        let redirect = modules.firstIndex(of: "mod_redirect"), rewrite = modules.firstIndex(of: "mod_rewrite")
+        self.redirectFirst = redirect != nil && (rewrite == nil || redirect! < rewrite!)
+    }
+
+    /// Routes a request. `isRegularFile` answers for `-if-not-file` rules (given the decoded path and the
+    /// document root in effect); `trace` receives every decision when set.
+    public func route(
+        _ facts: RequestFacts, headers: some HeaderLookup,
+        isRegularFile: ((_ path: [UInt8], _ active: ActiveBlocks) -> Bool)? = nil,
+        trace: ((RouteEvent) -> Void)? = nil
+    ) -> RoutedRequest {
+        var facts = facts
+        let original = facts.target
+        var onceDone = false
+        var passes = 0
+        let conditionTrace: ((ConditionEvaluator.Evaluation) -> Void)? =
+            trace.map { emit in { emit(.condition(block: $0.block, result: $0.result)) } }
+        while true {
+            guard let path = ConditionPath.decode(facts.rawPath) else {
+                let failed = fail(400, "the request path cannot be decoded", trace)
+                return RoutedRequest(
+                    originalTarget: original, facts: facts, path: [], active: evaluator.evaluate(facts, path: [], headers: headers),
+                    options: ResolvedOptions(), outcome: failed)
+            }
+            let active = evaluator.evaluate(facts, path: path, headers: headers, trace: conditionTrace)
+            let options = ResolvedOptions(site: site, active: active)
+            func finish(_ outcome: RoutedRequest.Outcome) -> RoutedRequest {
+                RoutedRequest(
+                    originalTarget: original, facts: facts, path: path, active: active, options: options,
+                    outcome: outcome)
+            }
+            if redirectFirst, let redirect = redirect(facts, options: options, active: active, trace: trace) {
+                return finish(redirect)
+            }
+            if !onceDone {
+                var sets = options.rewriteOnce.map { ($0, true) }
+                if let repeatSet = options.rewriteRepeat { sets.append((repeatSet, false)) }
+                if !sets.isEmpty || options.rewriteIfNotFile != nil || options.rewriteRepeatIfNotFile != nil {
+                    var applied = apply(sets, to: &facts, active: active, trace: trace)
+                    if applied == nil,
+                        options.rewriteIfNotFile != nil || options.rewriteRepeatIfNotFile != nil,
+                        !(isRegularFile?(path, active) ?? false)
+                    {
+                        var fileSets: [(RuleSet, Bool)] = []
+                        if let set = options.rewriteIfNotFile { fileSets.append((set, true)) }
+                        if let set = options.rewriteRepeatIfNotFile { fileSets.append((set, false)) }
+                        applied = apply(fileSets, to: &facts, active: active, trace: trace)
+                    }
+                    switch applied {
+                    case .none:
+                        break
+                    case .some(.stop):
+                        onceDone = true
+                    case .some(.invalid(let result)):
+                        return finish(
+                            fail(500, "rewrite result \"\(String(decoding: result, as: UTF8.self))\" does not start with '/'", trace))
+                    case .some(.rewritten(let once)):
+                        if once { onceDone = true }
+                        passes += 1
+                        if passes > RequestRouter.maximumPasses {
+                            return finish(fail(500, "rewrite loop: more than \(RequestRouter.maximumPasses) passes", trace))
+                        }
+                        continue
+                    }
+                }
+            }
+            if !redirectFirst, let redirect = redirect(facts, options: options, active: active, trace: trace) {
+                return finish(redirect)
+            }
+            return finish(.proceed)
+        }
+    }
+
+    private enum Applied {
+        case rewritten(once: Bool)
+        /// A blank replacement matched: leave the target and stop rewriting.
+        case stop
+        case invalid([UInt8])
+    }
+
+    private func fail(_ status: Int, _ reason: String, _ trace: ((RouteEvent) -> Void)?) -> RoutedRequest.Outcome {
+        trace?(.failure(status: status, reason: reason))
+        return .fail(status: status, reason: reason)
+    }
+
+    /// Tries the rule sets in order; the first matching rule decides.
+    private func apply(
+        _ sets: [(RuleSet, Bool)], to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+    ) -> Applied? {
+        for (set, once) in sets {
+            let condition = site.captureBlocks[set.block].flatMap { active.captures[$0] }
+            for rule in set.rules {
+                guard let result = render(rule, facts: facts, condition: condition) else { continue }
+                if rule.template.isBlank {
+                    trace?(.rewrite(key: set.key, rule: rule, result: facts.target, passthrough: true))
+                    return .stop
+                }
+                trace?(.rewrite(key: set.key, rule: rule, result: result, passthrough: false))
+                guard result.first == UInt8(ascii: "/") else { return .invalid(result) }
+                facts.target = result
+                return .rewritten(once: once)
+            }
+        }
+        return nil
+    }
+
+    private func redirect(
+        _ facts: RequestFacts, options: ResolvedOptions, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+    ) -> RoutedRequest.Outcome? {
+        guard let set = options.redirect else { return nil }
+        let condition = site.captureBlocks[set.block].flatMap { active.captures[$0] }
+        for rule in set.rules {
+            guard let location = render(rule, facts: facts, condition: condition) else { continue }
+            if rule.template.isBlank { return nil }  // blank: no redirect, stop trying (lighttpd)
+            let status = options.redirectCode ?? (facts.method == "GET" || facts.method == "HEAD" ? 301 : 308)
+            trace?(.redirect(rule: rule, status: status, location: location))
+            return .redirect(status: status, location: location)
+        }
+        return nil
+    }
+
+    /// Matches `rule` against the target and renders its replacement; nil when it does not match.
+    func render(_ rule: RewriteRule, facts: RequestFacts, condition: Captures?) -> [UInt8]? {
+        var scheme = facts.scheme, host = facts.host
+        return facts.target.withUnsafeBufferPointer { target in
+            guard let match = rule.regex.firstMatch(in: target) else { return nil }
+            if rule.template.isBlank { return [] }
+            return scheme.withUTF8 { schemeBytes in
+                host.withUTF8 { hostBytes in
+                    let (path, query) = RewriteInput.splitTarget(target)
+                    let input = RewriteInput(
+                        subject: target, match: match, condition: condition, scheme: schemeBytes,
+                        authority: hostBytes, port: facts.localPort, path: path, query: query)
+                    var output: [UInt8] = []
+                    output.reserveCapacity(target.count + 16)
+                    rule.template.render(input, into: &output)
+                    return output
+                }
+            }
+        }
+    }
+}
