@@ -3,10 +3,15 @@ import NIOCore
 extension ByteBuffer {
     /// Writes `bytes` (valid UTF-8) as a JSON string literal, quotes included (RFC 8259 §7): `"` and `\`
     /// escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`; everything else, non-ASCII too,
-    /// passes through as UTF-8.
-    mutating func writeJSONString<Bytes: Sequence>(utf8 bytes: Bytes) where Bytes.Element == UInt8 {
+    /// passes through as UTF-8. Runs of bytes that need no escape are copied in one go.
+    mutating func writeJSONString(utf8 bytes: UnsafeRawBufferPointer) {
         self.writeInteger(UInt8(ascii: "\""))
-        for byte in bytes {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            self.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+            runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 self.writeInteger(UInt8(ascii: "\\"))
@@ -17,38 +22,41 @@ extension ByteBuffer {
                 self.writeStaticString("\\r")
             case UInt8(ascii: "\t"):
                 self.writeStaticString("\\t")
-            case 0..<0x20:
+            default:
                 self.writeStaticString("\\u00")
                 self.writeInteger(Self.hexDigit(byte >> 4))
                 self.writeInteger(Self.hexDigit(byte & 0x0F))
-            default:
-                self.writeInteger(byte)
             }
         }
+        self.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
         self.writeInteger(UInt8(ascii: "\""))
     }
 
     /// Writes a Swift string as a JSON string literal.
     mutating func writeJSONString(_ string: String) {
-        self.writeJSONString(utf8: string.utf8)
+        var string = string
+        string.withUTF8 { self.writeJSONString(utf8: UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `bytes` as standard base64 with padding (RFC 4648 §4), quotes not included.
-    mutating func writeBase64<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        var index = bytes.startIndex
-        var remaining = bytes.count
-        while remaining > 0 {
-            let first = bytes[index]
-            index = bytes.index(after: index)
-            let second: UInt8 = remaining > 1 ? bytes[index] : 0
-            if remaining > 1 { index = bytes.index(after: index) }
-            let third: UInt8 = remaining > 2 ? bytes[index] : 0
-            if remaining > 2 { index = bytes.index(after: index) }
-            self.writeInteger(Self.base64Digit(first >> 2))
-            self.writeInteger(Self.base64Digit((first & 0x03) << 4 | second >> 4))
-            self.writeInteger(remaining > 1 ? Self.base64Digit((second & 0x0F) << 2 | third >> 6) : UInt8(ascii: "="))
-            self.writeInteger(remaining > 2 ? Self.base64Digit(third & 0x3F) : UInt8(ascii: "="))
-            remaining -= min(remaining, 3)
+    mutating func writeBase64(_ bytes: UnsafeRawBufferPointer) {
+        let outputCount = (bytes.count + 2) / 3 * 4
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: outputCount) { output in
+            var input = 0
+            var written = 0
+            while input < bytes.count {
+                let remaining = bytes.count - input
+                let first = bytes[input]
+                let second: UInt8 = remaining > 1 ? bytes[input + 1] : 0
+                let third: UInt8 = remaining > 2 ? bytes[input + 2] : 0
+                output[written] = Self.base64Digit(first >> 2)
+                output[written + 1] = Self.base64Digit((first & 0x03) << 4 | second >> 4)
+                output[written + 2] = remaining > 1 ? Self.base64Digit((second & 0x0F) << 2 | third >> 6) : UInt8(ascii: "=")
+                output[written + 3] = remaining > 2 ? Self.base64Digit(third & 0x3F) : UInt8(ascii: "=")
+                input += 3
+                written += 4
+            }
+            return written
         }
     }
 

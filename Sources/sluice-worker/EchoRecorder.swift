@@ -28,12 +28,13 @@ struct EchoRecorder {
     }
 
     mutating func append(_ chunk: ByteBuffer) {
-        let bytes = chunk.readableBytesView
-        self.length += bytes.count
-        self.digest.update(bytes)
-        let room = Self.keptBodyLimit - self.kept.readableBytes
-        if room > 0 {
-            self.kept.writeBytes(bytes.prefix(room))
+        chunk.withUnsafeReadableBytes { bytes in
+            self.length += bytes.count
+            self.digest.update(bytes)
+            let room = Self.keptBodyLimit - self.kept.readableBytes
+            if room > 0 {
+                self.kept.writeBytes(UnsafeRawBufferPointer(rebasing: bytes.prefix(room)))
+            }
         }
     }
 
@@ -58,13 +59,15 @@ struct EchoRecorder {
         }
         json.writeStaticString("],\"body\":")
         let truncated = self.length > self.kept.readableBytes
-        if let text = Self.utf8Prefix(of: self.kept.readableBytesView, truncated: truncated) {
-            json.writeJSONString(utf8: text)
-            json.writeStaticString(",\"bodyEncoding\":\"utf8\"")
-        } else {
-            json.writeInteger(UInt8(ascii: "\""))
-            json.writeBase64(self.kept.readableBytesView)
-            json.writeStaticString("\",\"bodyEncoding\":\"base64\"")
+        self.kept.withUnsafeReadableBytes { kept in
+            if let text = Self.utf8Prefix(of: kept, truncated: truncated) {
+                json.writeJSONString(utf8: text)
+                json.writeStaticString(",\"bodyEncoding\":\"utf8\"")
+            } else {
+                json.writeInteger(UInt8(ascii: "\""))
+                json.writeBase64(kept)
+                json.writeStaticString("\",\"bodyEncoding\":\"base64\"")
+            }
         }
         json.writeStaticString(truncated ? ",\"bodyTruncated\":true" : ",\"bodyTruncated\":false")
         json.writeStaticString(",\"bodyLength\":")
@@ -81,11 +84,12 @@ struct EchoRecorder {
 
     /// `bytes` if they are valid UTF-8; when the body was cut at ``keptBodyLimit``, the cut may split a
     /// character, so up to three trailing bytes may be dropped to reach valid text. `nil`: not text.
-    private static func utf8Prefix(of bytes: ByteBufferView, truncated: Bool) -> ByteBufferView? {
+    private static func utf8Prefix(of bytes: UnsafeRawBufferPointer, truncated: Bool) -> UnsafeRawBufferPointer? {
         let maximumDrop = truncated ? min(3, bytes.count) : 0
         for drop in 0...maximumDrop {
-            let candidate = bytes.dropLast(drop)
-            if String(validating: candidate, as: UTF8.self) != nil {
+            let candidate = UnsafeRawBufferPointer(rebasing: bytes.dropLast(drop))
+            // The standard library's validator is compiled optimised even in debug builds of the worker.
+            if String(validating: candidate.assumingMemoryBound(to: UInt8.self), as: UTF8.self) != nil {
                 return candidate
             }
         }

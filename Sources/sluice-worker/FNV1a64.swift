@@ -6,7 +6,7 @@
 struct FNV1a64: Sendable, Equatable {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var hash = self.value
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3

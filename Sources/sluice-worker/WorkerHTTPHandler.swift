@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// Serves the worker's endpoints on one HTTP/1.1 connection.
 ///
@@ -99,6 +100,11 @@ final class WorkerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A refused WebSocket upgrade (not `/ws`, or bad `Sec-WebSocket-*` headers) is reported here before the
+        // request is passed on as plain HTTP: answer that request instead of closing.
+        if error is NIOWebSocketUpgradeError {
+            return
+        }
         self.stop()
         context.close(promise: nil)
     }
