@@ -43,15 +43,20 @@ extension WorkerHTTPHandler {
 
     /// Starts `/sse?n=N&interval-ms=M` (the WHATWG HTML "server-sent events" format): the head at once,
     /// then `data: 1`, `data: 2`, ... `data: N`, one every M ms, each flushed as it is produced, then the
-    /// end of the chunked body. An HTTP/1.0 client gets the stream delimited by closing the connection.
+    /// end of the chunked body. An HTTP/1.0 client gets the stream delimited by closing the connection
+    /// (RFC 9112 §6.3: chunked is HTTP/1.1 only).
     func startEvents(context: ChannelHandlerContext, exchange: Exchange, count: Int, interval: TimeAmount) {
         var exchange = exchange
-        if exchange.version.major == 1 && exchange.version.minor == 0 {
+        let chunked = exchange.version.major == 1 && exchange.version.minor >= 1
+        if !chunked {
             exchange.keepAlive = false
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/event-stream")
         headers.add(name: "Cache-Control", value: "no-cache")
+        if chunked {
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+        }
         self.writeHead(context: context, exchange: exchange, HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))
         guard count > 0, !exchange.isHead else {
             self.writeEnd(context: context, exchange: exchange)

@@ -61,6 +61,12 @@ struct WorkerServer {
 
     /// The connection's pipeline: HTTP/1.1 with pipelining assistance, a WebSocket upgrader for `/ws`, then
     /// the worker's handler.
+    ///
+    /// Two per-response costs of NIO's defaults are turned off because the worker's responses do not need
+    /// them: every response is framed by the handler itself (`Content-Length`, or `Transfer-Encoding:
+    /// chunked` for `/sse`), so the encoder need not inspect and rewrite each head; and every header value
+    /// is fixed or built from validated input (the `--name`, checked for control characters at startup, and
+    /// the socket's own address), so outbound header validation would only re-scan the same bytes.
     static func configure(channel: Channel, catalog: WorkerCatalog) throws {
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: Self.maximumWebSocketFrameSize,
@@ -74,6 +80,8 @@ struct WorkerServer {
                 }
             }
         )
+        var encoderConfiguration = HTTPResponseEncoder.Configuration()
+        encoderConfiguration.automaticallySetFramingHeaders = false
         let pipeline = channel.pipeline.syncOperations
         try pipeline.configureHTTPServerPipeline(
             withServerUpgrade: (
@@ -81,7 +89,9 @@ struct WorkerServer {
                 completionHandler: { context in
                     context.pipeline.removeHandler(name: Self.httpHandlerName, promise: nil)
                 }
-            )
+            ),
+            withOutboundHeaderValidation: false,
+            withEncoderConfiguration: encoderConfiguration
         )
         try pipeline.addHandler(WorkerHTTPHandler(catalog: catalog), name: Self.httpHandlerName)
     }
