@@ -7,8 +7,10 @@ import NIOWebSocket
 /// is never assembled in memory twice. Pings get a pong with the same payload (§5.5.2); a close frame is
 /// answered with a close carrying the same status code, then the connection is closed (§5.5.1).
 /// Fragmentation rules (§5.4) are enforced: a continuation without a started message, or a new message
-/// before the previous one finished, is a protocol error (close 1002). Reads pause while the channel is
-/// not writable, so a client that sends without reading cannot grow the worker's buffers.
+/// before the previous one finished, is a protocol error (close 1002), as are an unmasked client frame
+/// (§5.1) and reserved bits with no extension negotiated (§5.2); NIO's decoder already rejects oversized or
+/// fragmented control frames. Reads pause while the channel is not writable, so a client that sends
+/// without reading cannot grow the worker's buffers.
 final class WebSocketEchoHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -28,6 +30,9 @@ final class WebSocketEchoHandler: ChannelDuplexHandler {
                 context.close(promise: nil)
             }
             return
+        }
+        guard frame.maskKey != nil, !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            return self.failProtocol(context: context)
         }
         switch frame.opcode {
         case .text, .binary:

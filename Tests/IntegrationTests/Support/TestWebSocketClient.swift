@@ -114,9 +114,10 @@ final class TestWebSocketConnection {
         self.deadline = deadline
     }
 
-    /// Sends one frame, masked with a fresh random key (RFC 6455 §5.3).
-    func send(_ opcode: WebSocketOpcode, _ data: ByteBuffer, fin: Bool = true) async throws {
-        let frame = WebSocketFrame(fin: fin, opcode: opcode, maskKey: .random(), data: data)
+    /// Sends one frame, masked with a fresh random key (RFC 6455 §5.3); `masked: false` breaks that rule on
+    /// purpose, to test a server's checks.
+    func send(_ opcode: WebSocketOpcode, _ data: ByteBuffer, fin: Bool = true, masked: Bool = true) async throws {
+        let frame = WebSocketFrame(fin: fin, opcode: opcode, maskKey: masked ? .random() : nil, data: data)
         do {
             try await self.outbound.write(frame)
         } catch {

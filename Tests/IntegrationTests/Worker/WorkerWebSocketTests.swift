@@ -78,14 +78,31 @@ import Testing
         }
     }
 
-    @Test func continuationWithoutAMessageIsAProtocolError() async throws {
+    /// Frames a server must refuse with close 1002 (RFC 6455 §5.1, §5.4).
+    enum BrokenFrame: CaseIterable, Sendable {
+        case continuationWithoutMessage, unmasked, newMessageInsideFragmentedOne
+    }
+
+    @Test(arguments: BrokenFrame.allCases)
+    func protocolErrorsCloseWith1002(broken: BrokenFrame) async throws {
         try await withWorker { worker in
             try await TestWebSocketClient.withConnection(port: worker.port) { socket in
-                try await socket.send(.continuation, ByteBuffer(string: "orphan"))
-                let close = try #require(try await socket.receiveFrame())
-                #expect(close.opcode == .connectionClose)
+                switch broken {
+                case .continuationWithoutMessage:
+                    try await socket.send(.continuation, ByteBuffer(string: "orphan"))
+                case .unmasked:
+                    try await socket.send(.text, ByteBuffer(string: "bare"), masked: false)
+                case .newMessageInsideFragmentedOne:
+                    try await socket.send(.text, ByteBuffer(string: "one"), fin: false)
+                    try await socket.send(.text, ByteBuffer(string: "two"))
+                }
+                var close = try #require(try await socket.receiveFrame())
+                while close.opcode != .connectionClose {
+                    close = try #require(try await socket.receiveFrame())
+                }
                 var payload = close.data
                 #expect(payload.readInteger(as: UInt16.self) == 1002)
+                #expect(try await socket.receiveFrame() == nil)
             }
         }
     }
