@@ -3,7 +3,8 @@ import NIOCore
 /// The artificial service time of a response: `base + uniform(0...jitter)`.
 ///
 /// Benchmarks of balancing policies (SPEC §5) need slow and uneven backends; the delay is scheduled on the
-/// connection's event loop, so a delayed response never blocks other connections.
+/// connection's event loop, so a delayed response never blocks other connections. It applies to every HTTP
+/// response (for `/sse` and `/bytes`, before the head); a WebSocket upgrade on `/ws` is answered at once.
 struct ResponseDelay: Sendable, Equatable {
     var base: TimeAmount
     var jitter: TimeAmount
