@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The counts of one backend, shared by every event loop: requests in flight, requests begun, failures and the
-/// peak-EWMA response time. Every operation is a single relaxed atomic (the EWMA a compare-and-swap loop), so
+/// peak-EWMA response time. Every operation is one relaxed atomic (the EWMA a compare-and-swap loop and a store), so
 /// the request path never takes a lock; readers may see one count a moment older than another, which no
 /// balancing decision or status page can tell apart from a slightly different moment.
 ///

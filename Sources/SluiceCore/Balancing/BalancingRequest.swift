@@ -17,7 +17,7 @@ public struct BalancingRequest: Sendable {
     }
 
     /// A request that carries nothing (for balancers that do not look at requests).
-    public static var empty: BalancingRequest { BalancingRequest() }
+    public static let empty = BalancingRequest()
 
     /// The stable hash of host + path (the target up to `?` or `#`), each absorbed as one `StableHash` field.
     /// Native strings are read in place; small (inline) ones are copied to the stack: no allocation either way.

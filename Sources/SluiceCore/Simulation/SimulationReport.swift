@@ -11,7 +11,7 @@ public struct SimulationReport: Sendable {
     public var maxLatency: Double
     /// Connection attempts refused (each one also disabled a backend for `disable-time`).
     public var connectFailures: Int
-    /// Requests that found no backend up and waited in the backlog.
+    /// Times a request found no backend up and waited in the backlog.
     public var backlogged: Int
     /// Requests answered with an error (503) instead: refused `maxAttempts` times, or every backend down with no
     /// recovery in sight. Not part of the latency figures.
