@@ -16,6 +16,6 @@ public final class Backend: Sendable {
         self.index = index
         self.stats = stats
         self.health = health
-        self.rendezvousSeed = StableHash.hash(name.utf8)
+        self.rendezvousSeed = StableHash.hash(name)
     }
 }

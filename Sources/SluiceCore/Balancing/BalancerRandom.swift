@@ -7,14 +7,6 @@ public protocol BalancerRandom: Sendable {
     func next() -> UInt64
 }
 
-extension BalancerRandom {
-    /// A uniform value in `0..<bound` (`bound` > 0) by Lemire's multiply-shift: no division, and a bias below
-    /// `bound / 2^64`, which no balancer can notice.
-    func next(below bound: Int) -> Int {
-        Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
-    }
-}
-
 /// The production source: splitmix64 over one atomic counter. Each call is one relaxed atomic add and a few
 /// multiplies, lock-free from any thread; the sequence for a given seed is fixed, so a simulation is repeatable.
 public final class AtomicSplitMix64: BalancerRandom {

@@ -17,30 +17,24 @@ public struct BalancingRequest: Sendable {
     }
 
     /// A request that carries nothing (for balancers that do not look at requests).
-    public static var empty: BalancingRequest { BalancingRequest() }
+    public static let empty = BalancingRequest()
 
-    /// The stable hash of host + path (the target up to `?` or `#`), a zero byte between them.
+    /// The stable hash of host + path (the target up to `?` or `#`), each absorbed as one `StableHash` field.
+    /// Native strings are read in place; small (inline) ones are copied to the stack: no allocation either way.
     public var hostAndPathHash: UInt64 {
-        var state = hashBytes(of: host, into: StableHash.seed, stopAtQuery: false)
-        state = StableHash.absorb(state, byte: 0)
-        state = hashBytes(of: target, into: state, stopAtQuery: true)
-        return StableHash.mix(state)
+        let afterHost = Self.withBytes(of: host) { StableHash.absorb(StableHash.seed, $0) }
+        let afterPath = Self.withBytes(of: target) {
+            StableHash.absorb(afterHost, $0, upTo: (UInt8(ascii: "?"), UInt8(ascii: "#")))
+        }
+        return StableHash.finish(afterPath)
     }
 
-    private func hashBytes(of text: Substring, into state: UInt64, stopAtQuery: Bool) -> UInt64 {
-        let fast = text.utf8.withContiguousStorageIfAvailable { bytes in
-            Self.absorb(bytes, into: state, stopAtQuery: stopAtQuery)
+    private static func withBytes(of text: Substring, _ body: (UnsafeRawBufferPointer) -> UInt64) -> UInt64 {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return result
         }
-        return fast ?? Self.absorb(text.utf8, into: state, stopAtQuery: stopAtQuery)
-    }
-
-    private static func absorb(_ bytes: some Sequence<UInt8>, into state: UInt64, stopAtQuery: Bool) -> UInt64 {
-        var h = state
-        for byte in bytes {
-            if stopAtQuery && (byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")) { break }
-            h = StableHash.absorb(h, byte: byte)
-        }
-        return h
+        var copy = text
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 }
 
@@ -81,14 +75,9 @@ public struct ClientAddressKey: Sendable, Hashable {
         self.init(high: UInt64(ipv4) << 32, low: 0, count: 4)
     }
 
-    /// The stable hash of the address bytes (FNV-1a of the used bytes, then the finaliser).
+    /// The stable hash of the address (both words and the length).
     public var stableHash: UInt64 {
-        var state = StableHash.absorb(StableHash.seed, byte: count)
-        for index in 0..<Int(count) {
-            let word = index < 8 ? high : low
-            let shift = UInt64(56 - 8 * (index % 8))
-            state = StableHash.absorb(state, byte: UInt8(truncatingIfNeeded: word >> shift))
-        }
-        return StableHash.mix(state)
+        StableHash.finish(StableHash.absorb(StableHash.absorb(StableHash.absorb(StableHash.seed, word: high),
+                                                              word: low), word: UInt64(count)))
     }
 }

@@ -16,13 +16,11 @@ public final class PowerOfTwoChoicesBalancer: LoadBalancer {
     public func pick(from backends: [Backend], for request: BalancingRequest, now: UInt64) -> Int? {
         let count = backends.count
         if count <= 1 {
-            return count == 1 && backends[0].health.isUp(at: now) ? 0 : nil
+            return count == 1 && backends.isUp(0, at: now) ? 0 : nil
         }
         let (first, second) = Self.distinctPair(random.next(), count: count)
-        let a = backends[first]
-        let b = backends[second]
-        if a.health.isUp(at: now) && b.health.isUp(at: now) {
-            return b.stats.inFlight < a.stats.inFlight ? second : first
+        if backends.isUp(first, at: now) && backends.isUp(second, at: now) {
+            return backends.inFlight(second) < backends.inFlight(first) ? second : first
         }
         return pickAmongUp(backends, now: now)
     }
@@ -39,7 +37,7 @@ public final class PowerOfTwoChoicesBalancer: LoadBalancer {
     private func pickAmongUp(_ backends: [Backend], now: UInt64) -> Int? {
         var upCount = 0
         var onlyUp = -1
-        for index in backends.indices where backends[index].health.isUp(at: now) {
+        for index in backends.indices where backends.isUp(index, at: now) {
             upCount += 1
             onlyUp = index
         }
@@ -48,13 +46,13 @@ public final class PowerOfTwoChoicesBalancer: LoadBalancer {
         var first = -1
         var second = -1
         var rank = 0
-        for index in backends.indices where backends[index].health.isUp(at: now) {
+        for index in backends.indices where backends.isUp(index, at: now) {
             if rank == firstRank { first = index }
             if rank == secondRank { second = index }
             rank += 1
         }
         // A backend may have gone down between the two scans; fall back to whichever draw is still valid.
         guard first >= 0, second >= 0 else { return first >= 0 ? first : (second >= 0 ? second : nil) }
-        return backends[second].stats.inFlight < backends[first].stats.inFlight ? second : first
+        return backends.inFlight(second) < backends.inFlight(first) ? second : first
     }
 }

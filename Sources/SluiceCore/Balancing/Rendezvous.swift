@@ -11,9 +11,8 @@ enum Rendezvous {
         var best = -1
         var bestScore: UInt64 = 0
         for index in backends.indices {
-            let backend = backends[index]
-            guard backend.health.isUp(at: now) else { continue }
-            let score = StableHash.mix(key ^ backend.rendezvousSeed)
+            guard backends.isUp(index, at: now) else { continue }
+            let score = StableHash.mix(key ^ backends.rendezvousSeed(index))
             if best < 0 || score > bestScore {
                 best = index
                 bestScore = score

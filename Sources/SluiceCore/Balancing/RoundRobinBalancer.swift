@@ -21,7 +21,7 @@ public final class RoundRobinBalancer: LoadBalancer {
             if index < 0 || index >= count { index = 0 }
             var found = false
             for _ in 0..<count {
-                if backends[index].health.isUp(at: now) {
+                if backends.isUp(index, at: now) {
                     found = true
                     break
                 }

@@ -16,9 +16,8 @@ public final class ShortestQueueFirstBalancer: LoadBalancer {
         var best = -1
         var bestLoad = Int.max
         for _ in 0..<count {
-            let backend = backends[index]
-            if backend.health.isUp(at: now) {
-                let load = backend.stats.inFlight
+            if backends.isUp(index, at: now) {
+                let load = backends.inFlight(index)
                 if load < bestLoad {
                     best = index
                     bestLoad = load

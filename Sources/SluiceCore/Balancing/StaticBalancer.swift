@@ -3,6 +3,6 @@ public struct StaticBalancer: LoadBalancer {
     public init() {}
 
     public func pick(from backends: [Backend], for request: BalancingRequest, now: UInt64) -> Int? {
-        backends.firstIndex { $0.health.isUp(at: now) }
+        backends.indices.first { backends.isUp($0, at: now) }
     }
 }

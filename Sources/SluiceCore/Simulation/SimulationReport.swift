@@ -11,10 +11,11 @@ public struct SimulationReport: Sendable {
     public var maxLatency: Double
     /// Connection attempts refused (each one also disabled a backend for `disable-time`).
     public var connectFailures: Int
-    /// Requests that found no backend up and waited in the backlog.
+    /// Times a request found no backend up and waited in the backlog.
     public var backlogged: Int
-    /// Requests that could never be served (every backend down for good).
-    public var unserved: Int
+    /// Requests answered with an error (503) instead: refused `maxAttempts` times, or every backend down with no
+    /// recovery in sight. Not part of the latency figures.
+    public var failed: Int
     /// Simulated time from the first arrival to the last answer.
     public var duration: Double
     public var backends: [Backend]
@@ -38,7 +39,7 @@ extension SimulationReport: CustomStringConvertible {
             "\(balancer): \(completed) requests in \(format(duration / 1e9, decimals: 1)) s simulated;"
                 + " mean \(ms(meanLatency)) p50 \(ms(p50Latency)) p99 \(ms(p99Latency)) p99.9 \(ms(p999Latency))"
                 + " max \(ms(maxLatency)); connect failures \(connectFailures), backlogged \(backlogged)"
-                + (unserved > 0 ? ", unserved \(unserved)" : ""),
+                + (failed > 0 ? ", failed \(failed)" : ""),
         ]
         for backend in backends {
             lines.append(

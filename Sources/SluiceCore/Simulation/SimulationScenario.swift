@@ -23,11 +23,14 @@ public struct SimulationScenario: Sendable {
     public var connectFailureDelay: Duration
     /// Distinct URLs (for `hash`) and client addresses (for `sticky`, open loop) requests are drawn from.
     public var distinctKeys: Int
+    /// Connection attempts per request before the proxy gives up and answers 503 (lighttpd 1.4 re-sends a
+    /// request up to 5 times while nothing has been written).
+    public var maxAttempts: Int
 
     public init(
         balancer: BalancerKind, backends: [SimulatedBackend], arrivals: ArrivalProcess, requests: Int,
         seed: UInt64 = 1, health: HealthPolicy = HealthPolicy(), latencyDecay: UInt64 = PeakEWMA.defaultDecay,
-        connectFailureDelay: Duration = .microseconds(100), distinctKeys: Int = 10_000
+        connectFailureDelay: Duration = .microseconds(100), distinctKeys: Int = 10_000, maxAttempts: Int = 5
     ) {
         self.balancer = balancer
         self.backends = backends
@@ -38,6 +41,7 @@ public struct SimulationScenario: Sendable {
         self.latencyDecay = latencyDecay
         self.connectFailureDelay = connectFailureDelay
         self.distinctKeys = distinctKeys
+        self.maxAttempts = maxAttempts
     }
 }
 

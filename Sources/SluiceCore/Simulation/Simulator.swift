@@ -32,6 +32,7 @@ struct SimulationRun {
     private var tickets: [BackendTicket?] = []
     private var keys: [Int32] = []
     private var clients: [Int32] = []
+    private var attempts: [Int32] = []
     private var freeSlots: [Int32] = []
 
     // Backends.
@@ -55,7 +56,7 @@ struct SimulationRun {
     private var latencies: [UInt64] = []
     private var connectFailures = 0
     private var backlogged = 0
-    private var unserved = 0
+    private var failed = 0
 
     init(scenario: SimulationScenario, balancer: any LoadBalancer) {
         self.scenario = scenario
@@ -124,12 +125,14 @@ struct SimulationRun {
             arrivalTimes[Int(slot)] = now
             keys[Int(slot)] = key
             clients[Int(slot)] = client
+            attempts[Int(slot)] = 0
             return slot
         }
         arrivalTimes.append(now)
         tickets.append(nil)
         keys.append(key)
         clients.append(client)
+        attempts.append(0)
         return Int32(arrivalTimes.count - 1)
     }
 
@@ -169,10 +172,10 @@ struct SimulationRun {
             backlogWakeScheduled = true
             events.schedule(.backlogWake, at: wake)
         } else if !group.hasBackendUp(at: now) {
-            // Every backend is down for good: these requests are never answered.
-            unserved += backlog.count
-            for waiting in backlog { release(waiting) }
+            // Every backend is down with no recovery time (active checks): the proxy answers 503.
+            let waiting = backlog
             backlog.removeAll()
+            for slot in waiting { fail(slot) }
         }
     }
 
@@ -197,7 +200,26 @@ struct SimulationRun {
         ticket.finish(.connectFailure, at: now)
         connectFailures += 1
         refused[ticket.backend.index] += 1
-        dispatch(slot)  // nothing was sent: try another backend
+        attempts[Int(slot)] += 1
+        if attempts[Int(slot)] >= scenario.maxAttempts {
+            fail(slot)
+        } else {
+            dispatch(slot)  // nothing was sent: try another backend
+        }
+    }
+
+    /// The proxy gives up on the request in `slot` (503); a closed-loop client carries on.
+    private mutating func fail(_ slot: Int32) {
+        failed += 1
+        let client = clients[Int(slot)]
+        release(slot)
+        nextRequest(from: client)
+    }
+
+    private mutating func nextRequest(from client: Int32) {
+        if client >= 0, case .closedLoop(_, let think) = scenario.arrivals {
+            events.schedule(.arrival(client: client), at: now + think.sample(using: &random))
+        }
     }
 
     private mutating func completed(_ slot: Int32) {
@@ -215,9 +237,7 @@ struct SimulationRun {
         if let next = queues[backend].popFirst() {
             startService(next, on: backend)
         }
-        if client >= 0, case .closedLoop(_, let think) = scenario.arrivals {
-            events.schedule(.arrival(client: client), at: now + think.sample(using: &random))
-        }
+        nextRequest(from: client)
     }
 
     private mutating func release(_ slot: Int32) {
@@ -247,7 +267,7 @@ struct SimulationRun {
             balancer: name, completed: completed, meanLatency: completed > 0 ? total / Double(completed) : 0,
             p50Latency: percentile(0.5), p99Latency: percentile(0.99), p999Latency: percentile(0.999),
             maxLatency: Double(latencies.last ?? 0), connectFailures: connectFailures, backlogged: backlogged,
-            unserved: unserved, duration: Double(now), backends: backends)
+            failed: failed, duration: Double(now), backends: backends)
     }
 }
 
