@@ -1,8 +1,11 @@
 /// Every scenario SluiceBench knows, in the order they run.
 enum BenchmarkRegistry {
     static var all: [any BenchmarkScenario] {
-        ConfigBenchmarks.all
-            + [RegexMatchBenchmark(), RegexRewriteBenchmark()] as [any BenchmarkScenario]
-            + AuthBenchmark.all as [any BenchmarkScenario]
+        var scenarios: [any BenchmarkScenario] = ConfigBenchmarks.all
+        scenarios += [RegexMatchBenchmark(), RegexRewriteBenchmark()] as [any BenchmarkScenario]
+        scenarios += BalancerDecisionBenchmark.all as [any BenchmarkScenario]
+        scenarios += [BalancerTicketBenchmark(), BalancerSimulationBenchmark()] as [any BenchmarkScenario]
+        scenarios += AuthBenchmark.all as [any BenchmarkScenario]
+        return scenarios
     }
 }
