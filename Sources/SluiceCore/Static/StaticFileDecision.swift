@@ -100,6 +100,8 @@ public struct StaticFileDecider: Sendable {
         if let refusal = containmentRefusal(physical, fileSystem) { return .refuse(refusal) }
         switch status.kind {
         case .regular:
+            // "file.html/" is not a directory, whatever the file system says about the trailing slash.
+            guard !path.hasTrailingSlash else { return .refuse(.notFound) }
             return serve(physical, status, isIndex: false)
         case .directory:
             guard path.hasTrailingSlash else { return .redirect(location: Self.directoryLocation(path, query)) }
