@@ -35,7 +35,7 @@ struct SluiceCommand: ParsableCommand {
 
 /// Parses arguments and runs; returns the process exit code.
 enum SluiceCommandLine {
-    static func run(_ arguments: [String]) -> Int32 {
+    static func run(_ arguments: [String]) async -> Int32 {
         let command: SluiceCommand
         do {
             command = try SluiceCommand.parse(arguments)
@@ -68,8 +68,7 @@ enum SluiceCommandLine {
             Swift.print(ConfigPrinter.print(checked.site.config), terminator: "")
             return 0
         }
-        writeError("sluice: serving requests is not built yet (the front server is the next step); use -t or -p")
-        return 1
+        return await ServeMode.run(source: source, checked: checked)
     }
 
     static func writeError(_ text: String) {

@@ -18,6 +18,8 @@ public struct BlockOptions: Sendable {
     public var proxy = ProxyOptions()
     /// `auth.require`.
     public var authPolicy: AuthPolicy?
+    /// Static files, error pages, auth backend, access log.
+    public var files = StaticOptions()
 
     public init() {}
 

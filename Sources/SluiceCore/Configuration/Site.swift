@@ -12,6 +12,8 @@ public struct Site: Sendable {
     public let captureBlocks: [Int?]
     /// Per block: some value in its scope uses `%n`, so a match of its `=~` condition keeps its captures.
     public let capturesNeeded: [Bool]
+    /// Every user file the config names, loaded at load time, by path.
+    public let userFiles: [String: UserFile]
 
     public var server: ServerSettings { config.server }
 }

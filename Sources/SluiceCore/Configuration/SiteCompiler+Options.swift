@@ -17,6 +17,7 @@ extension SiteCompiler {
         options.redirectCode = block["url.redirect-code"]?.value.integerValue
         options.proxy = compileProxy(block, hasConditionCaptures: captures)
         options.authPolicy = compileAuth(block)
+        options.files = compileFiles(block)
         checkForwarders(block)
         return options
     }

@@ -6,6 +6,10 @@ import LighttpdConfig
 public struct SiteCompiler {
     var diagnostics = ConfigDiagnostics()
     let resolveNames: Bool
+    /// User files loaded so far, by path (each is read once however many blocks name it).
+    var userFiles: [String: UserFile] = [:]
+    /// Blocks that set auth.backend, in order (auth.require needs one in effect).
+    var blocksSettingAuthBackend: [Int] = []
 
     /// `resolveNames: false` skips DNS for backend host names (tests and `explain` without network).
     public init(resolveNames: Bool = true) {
@@ -24,6 +28,7 @@ public struct SiteCompiler {
         var captureBlocks: [Int?] = []
         var options: [BlockOptions] = []
         for block in config.blocks {
+            if block["auth.backend"] != nil { blocksSettingAuthBackend.append(block.index) }
             let condition = block.condition.flatMap { compileCondition($0) }
             conditions.append(condition)
             var captureBlock: Int? = nil
@@ -41,7 +46,7 @@ public struct SiteCompiler {
         }
         return Site(
             config: config, conditions: conditions, options: options, captureBlocks: captureBlocks,
-            capturesNeeded: capturesNeeded)
+            capturesNeeded: capturesNeeded, userFiles: userFiles)
     }
 
     // MARK: Conditions

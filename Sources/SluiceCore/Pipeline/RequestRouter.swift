@@ -56,11 +56,11 @@ public struct RequestRouter: Sendable {
         self.redirectFirst = redirect != nil && (rewrite == nil || redirect! < rewrite!)
     }
 
-    /// Routes a request. `isRegularFile` answers for `-if-not-file` rules (given the decoded path and the
-    /// document root in effect); `trace` receives every decision when set.
+    /// Routes a request. `isRegularFile` answers for `-if-not-file` rules (given the target's raw path and
+    /// the blocks in effect, which give the document root); `trace` receives every decision when set.
     public func route(
         _ facts: RequestFacts, headers: some HeaderLookup,
-        isRegularFile: ((_ path: [UInt8], _ active: ActiveBlocks) -> Bool)? = nil,
+        isRegularFile: ((_ rawPath: ArraySlice<UInt8>, _ active: ActiveBlocks) -> Bool)? = nil,
         trace: ((RouteEvent) -> Void)? = nil
     ) -> RoutedRequest {
         var facts = facts
@@ -93,7 +93,7 @@ public struct RequestRouter: Sendable {
                     var applied = apply(sets, to: &facts, active: active, trace: trace)
                     if applied == nil,
                         options.rewriteIfNotFile != nil || options.rewriteRepeatIfNotFile != nil,
-                        !(isRegularFile?(path, active) ?? false)
+                        !(isRegularFile?(facts.rawPath, active) ?? false)
                     {
                         var fileSets: [(RuleSet, Bool)] = []
                         if let set = options.rewriteIfNotFile { fileSets.append((set, true)) }

@@ -17,6 +17,7 @@ public struct ResolvedOptions: Sendable {
     public var redirectCode: Int?
     public var authPolicy: AuthPolicy?
     public var proxy = ResolvedProxy()
+    public var files = ResolvedStatic()
 
     public init() {}
 
@@ -41,6 +42,7 @@ public struct ResolvedOptions: Sendable {
             if let code = options.redirectCode { redirectCode = code }
             if let policy = options.authPolicy { authPolicy = policy }
             proxy.overlay(options.proxy, block: index)
+            files.overlay(options.files)
         }
         rewriteOnce = [onceRules, finalRules, plainRules].compactMap { $0 }
     }

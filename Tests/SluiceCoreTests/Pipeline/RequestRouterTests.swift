@@ -174,7 +174,7 @@ import Testing
         let facts = RequestFacts(method: "GET", target: Array("/about".utf8), host: "h")
         let missing = router.route(facts, headers: HeaderList(), isRegularFile: { _, _ in false })
         #expect(String(decoding: missing.facts.target, as: UTF8.self) == "/index.php/about")
-        let present = router.route(facts, headers: HeaderList(), isRegularFile: { path, _ in path == Array("/about".utf8) })
+        let present = router.route(facts, headers: HeaderList(), isRegularFile: { path, _ in path.elementsEqual("/about".utf8) })
         #expect(String(decoding: present.facts.target, as: UTF8.self) == "/about")
     }
 }

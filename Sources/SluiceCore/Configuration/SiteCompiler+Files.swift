@@ -1,0 +1,80 @@
+import LighttpdConfig
+
+extension SiteCompiler {
+    /// Static files, error pages, auth backend (user files are read now, so a bad line is a config error)
+    /// and the access log format.
+    mutating func compileFiles(_ block: ConfigBlock) -> StaticOptions {
+        var files = StaticOptions()
+        func string(_ key: String) -> String? { block[key]?.value.string }
+        func boolean(_ key: String) -> Bool? { block[key]?.value.booleanValue }
+        files.documentRoot = string("server.document-root").map(SiteCompiler.withoutTrailingSlash)
+        if let setting = block["alias.url"], let pairs = setting.value.stringPairsValue {
+            do {
+                files.aliases = try AliasTable(pairs.map { AliasTable.Entry(urlPrefix: $0.key, directory: $0.value) })
+            } catch {
+                let location = pairs.indices.contains(error.index) ? pairs[error.index].keyLocation : setting.location
+                diagnostics.error("alias.url: \(error.message)", at: location)
+            }
+        }
+        files.indexFileNames = block["index-file.names"]?.value.stringListValue
+        files.excludeExtensions = block["static-file.exclude-extensions"]?.value.stringListValue
+        files.directoryListing = boolean("dir-listing.activate")
+        files.hideDotfiles = boolean("dir-listing.hide-dotfiles")
+        files.followSymlinks = boolean("server.follow-symlink")
+        files.etags = boolean("static-file.etags")
+        files.rangeRequests = boolean("server.range-requests")
+        if let pairs = block["mimetype.assign"]?.value.stringPairsValue {
+            files.mimeTypes = MimeTypeTable.forConfig(assign: pairs.map { (suffix: $0.key, type: $0.value) })
+        }
+        files.errorFilePrefix = string("server.errorfile-prefix")
+        files.serverTag = string("server.tag")
+        files.maxRequestSizeKiB = block["server.max-request-size"]?.value.integerValue
+        if let setting = block["auth.backend"], let name = setting.value.string {
+            files.authBackend = try? AuthBackend(configValue: name)
+        }
+        files.htpasswdFile = loadUserFile(block["auth.backend.htpasswd.userfile"], backend: .htpasswd)
+        files.plainFile = loadUserFile(block["auth.backend.plain.userfile"], backend: .plain)
+        files.accessLogFile = string("accesslog.filename")
+        if let setting = block["accesslog.format"], let text = setting.value.string {
+            do {
+                files.accessLogFormat = try AccessLogFormat(parsing: text)
+            } catch {
+                diagnostics.error(
+                    "accesslog.format: \(error.message)",
+                    at: SiteCompiler.location(inString: text, at: setting.value.location, byteOffset: error.offset))
+            }
+        }
+        if block["auth.require"] != nil && !authBackendVisible(from: block) {
+            diagnostics.error(
+                "auth.require is set but no auth.backend is in effect here", at: block["auth.require"]!.location,
+                fix: "set auth.backend = \"htpasswd\" and auth.backend.htpasswd.userfile")
+        }
+        return files
+    }
+
+    private mutating func loadUserFile(_ setting: ConfigSetting?, backend: AuthBackend) -> String? {
+        guard let setting, let path = setting.value.string else { return nil }
+        if userFiles[path] != nil { return path }
+        do {
+            let file = try UserFile.load(path: path, backend: backend)
+            for issue in file.issues {
+                diagnostics.error(issue.message, at: issue.location)
+            }
+            userFiles[path] = file
+        } catch {
+            diagnostics.error("\(setting.key): \(error)", at: setting.value.location)
+        }
+        return path
+    }
+
+    /// auth.backend set in this block or an enclosing one.
+    private func authBackendVisible(from block: ConfigBlock) -> Bool {
+        block["auth.backend"] != nil || blocksSettingAuthBackend.contains { $0 < block.index }
+    }
+
+    static func withoutTrailingSlash(_ path: String) -> String {
+        var path = path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+}

@@ -1,0 +1,29 @@
+import LighttpdConfig
+import NIOCore
+import SluiceCore
+
+/// What a request handler knows about its connection, fixed when it is accepted.
+struct ConnectionInfo: Sendable {
+    var remoteAddress: IPAddress?
+    /// The peer address as text for logs and `X-Forwarded-For` (`192.0.2.1`, `::1`).
+    var remoteText: String
+    var remotePort: Int?
+    var localPort: UInt16
+    /// `http` or `https`.
+    var scheme: String
+    /// The `$SERVER["socket"]` block of the listener.
+    var socketBlock: Int?
+    /// TLS connections cannot send file regions with sendfile; bodies are read and written instead.
+    var isTLS: Bool
+
+    init(channel: Channel, listener: ListenerSettings, isTLS: Bool) {
+        let remote = channel.remoteAddress
+        self.remoteText = remote?.ipAddress ?? "-"
+        self.remoteAddress = remote?.ipAddress.flatMap { IPAddress($0) }
+        self.remotePort = remote?.port
+        self.localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
+        self.scheme = isTLS ? "https" : "http"
+        self.socketBlock = listener.blockIndex
+        self.isTLS = isTLS
+    }
+}

@@ -1,0 +1,117 @@
+import Glibc
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+extension HTTPRequestHandler {
+    /// mod_staticfile / mod_indexfile / mod_dirlisting: decide with `StaticFileDecider` and
+    /// `StaticResponsePlan`, then send; plain connections send file bytes with `sendfile` (FileRegion).
+    func serveStatic(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        let files = routed.options.files
+        let method: StaticResponsePlan.Method
+        switch head.method {
+        case .GET: method = .get
+        case .HEAD: method = .head
+        case .POST: method = .other
+        case .OPTIONS:
+            sendResponse(.ok, fields: [("Allow", "GET, HEAD, POST, OPTIONS")], body: nil, head: head, keepAlive: keepAlive, context: context)
+            return
+        default:
+            sendError(.methodNotAllowed, head: head, keepAlive: keepAlive, context: context,
+                      extraFields: [("Allow", "GET, HEAD, POST, OPTIONS")])
+            return
+        }
+        guard let root = files.documentRoot else {
+            runtime.errorLog.info("\(head.uri): no server.document-root in effect")
+            sendError(.notFound, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        let decider = StaticFileDecider(
+            resolver: StaticPathResolver(documentRoot: root, aliases: files.aliases), settings: files.settings)
+        let query = routed.facts.rawQuery.map { String(decoding: $0, as: UTF8.self) }
+        let fileSystem = SystemFileSystem()
+        switch decider.decide(rawPath: routed.facts.rawPath, query: query, fileSystem: fileSystem) {
+        case .refuse(let refusal):
+            if refusal.status >= 500 { runtime.errorLog.error("\(head.uri): \(refusal.message)") }
+            sendError(HTTPResponseStatus(statusCode: refusal.status), head: head, keepAlive: keepAlive, context: context)
+        case .redirect(let location):
+            sendRedirect(.movedPermanently, location: location, head: head, keepAlive: keepAlive, context: context)
+        case .listDirectory(let target):
+            guard let entries = try? fileSystem.directoryEntries(target.physical.path) else {
+                sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
+                return
+            }
+            let html = DirectoryListing.render(urlPath: target.urlPath, entries: entries, hideDotfiles: files.settings.hideDotfiles)
+            sendResponse(
+                .ok, fields: [("Content-Type", "text/html; charset=utf-8")],
+                body: context.channel.allocator.buffer(bytes: html), head: head, keepAlive: keepAlive, context: context)
+        case .serveFile(let target):
+            current?.physicalPath = target.path
+            sendFile(target, method: method, settings: files.settings, head: head, keepAlive: keepAlive, context: context)
+        }
+    }
+
+    private func sendFile(
+        _ target: StaticFileTarget, method: StaticResponsePlan.Method, settings: StaticFileSettings,
+        head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        var generator = SystemRandomNumberGenerator()
+        let plan = StaticResponsePlan(
+            file: target.status, contentType: target.contentType, method: method,
+            headers: ConditionalHeaders(head.headers), settings: settings, now: dates.seconds,
+            makeBoundary: { MultipartByteRanges.makeBoundary(using: &generator) })
+        let status = HTTPResponseStatus(statusCode: plan.status)
+        if plan.status == 412 || plan.status == 416 {
+            sendError(status, head: head, keepAlive: keepAlive, context: context, extraFields: plan.headers)
+            return
+        }
+        let segments = method == .head ? [] : plan.body.segments
+        guard segments.contains(where: { if case .file = $0 { true } else { false } }) else {
+            // 304, HEAD: headers only (Content-Length says what a GET would send).
+            sendResponse(status, fields: plan.headers, body: nil, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        let fd = open(target.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            sendError(errno == EACCES ? .forbidden : .notFound, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        let builder = headBuilder
+        let responseHead = builder.head(status: status, version: head.version, fields: plan.headers, keepAlive: keepAlive)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        let bodyBytes = segments.reduce(Int64(0)) { total, segment in
+            switch segment {
+            case .bytes(let b): return total + Int64(b.count)
+            case .file(_, let count): return total + count
+            }
+        }
+        if connection.isTLS {
+            let writer = FileBodyWriter(descriptor: fd, segments: segments) { [self] context, success in
+                self.state = .discardingBody
+                if success {
+                    self.finish(status: status, headers: responseHead.headers, bodyBytes: bodyBytes, keepAlive: keepAlive, context: context)
+                } else {
+                    runtime.errorLog.error("\(target.path): read failed while sending; closing the connection")
+                    context.close(promise: nil)
+                }
+            }
+            state = .sendingFile(writer)
+            writer.resume(context: context)
+            return
+        }
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+        for segment in segments {
+            switch segment {
+            case .bytes(let bytes):
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+            case .file(let offset, let count):
+                let region = FileRegion(fileHandle: handle, readerIndex: Int(offset), endIndex: Int(offset + count))
+                context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+            }
+        }
+        let closed = context.eventLoop.makePromise(of: Void.self)
+        closed.futureResult.whenComplete { _ in try? handle.close() }
+        finish(status: status, headers: responseHead.headers, bodyBytes: bodyBytes, keepAlive: keepAlive, context: context,
+               written: closed)
+    }
+}

@@ -1,0 +1,142 @@
+import LighttpdConfig
+import Logging
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+/// Runs the stages for each request of one client connection: route (conditions, rewrite, redirect), then
+/// auth, then the proxy or static files, and writes the answer. The decisions are SluiceCore's; this
+/// handler turns them into writes.
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    enum State {
+        case idle
+        /// The answer was decided at the head; body parts are read and dropped until `.end`.
+        case discardingBody
+        /// A file body is being written (for TLS, or waiting for writability).
+        case sendingFile(FileBodyWriter)
+    }
+
+    let runtime: SiteRuntime
+    let connection: ConnectionInfo
+    let limits: ConnectionLimits
+    var state = State.idle
+    var requestCount = 0
+    var dates = DateHeaderCache()
+    /// The request being answered, for the access log.
+    var current: RequestRecord?
+
+    init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
+        self.runtime = runtime
+        self.connection = connection
+        self.limits = limits
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requestHead(head, context: context)
+        case .body:
+            break
+        case .end:
+            if case .discardingBody = state { state = .idle }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, case .sendingFile(let writer) = state {
+            writer.resume(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .sendingFile(let writer) = state { writer.abandon() }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let error = error as? HTTPParserError {
+            // NIO's decoder refused the request: answer 400 and close (nothing ambiguous is passed on).
+            runtime.errorLog.debug("bad request from \(connection.remoteText): \(error)")
+            if case .idle = state, current == nil {
+                sendError(.badRequest, version: .http1_1, method: .GET, keepAlive: false, context: context)
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
+        runtime.errorLog.debug("connection from \(connection.remoteText): \(error)")
+        context.close(promise: nil)
+    }
+
+    private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        requestCount += 1
+        let keepAlive =
+            head.isKeepAlive && limits.maxKeepAliveRequests > 0 && requestCount < limits.maxKeepAliveRequests
+        let host = (head.headers.first(name: "Host") ?? "").lowercased()
+        let facts = RequestFacts(
+            method: head.method.rawValue, target: Array(head.uri.utf8), host: host, scheme: connection.scheme,
+            remoteAddress: connection.remoteAddress, localPort: connection.localPort,
+            socketBlock: connection.socketBlock)
+        current = RequestRecord(head: head, started: NIODeadline.now())
+        state = .discardingBody
+        let routed = runtime.router.route(facts, headers: head.headers, isRegularFile: { [runtime] path, active in
+            StaticRouting.isRegularFile(path: path, site: runtime.site, active: active)
+        })
+        current?.routed = routed
+        switch routed.outcome {
+        case .fail(let status, let reason):
+            runtime.errorLog.info("\(head.method.rawValue) \(head.uri): \(status): \(reason)")
+            sendError(HTTPResponseStatus(statusCode: status), head: head, keepAlive: keepAlive, context: context)
+        case .redirect(let status, let location):
+            sendRedirect(
+                HTTPResponseStatus(statusCode: status), location: String(decoding: location, as: UTF8.self),
+                head: head, keepAlive: keepAlive, context: context)
+        case .proceed:
+            proceed(routed, head: head, keepAlive: keepAlive, context: context)
+        }
+    }
+
+    private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        let options = routed.options
+        if let policy = options.authPolicy {
+            let verifier: any CredentialVerifier =
+                options.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
+            switch policy.decide(
+                path: String(decoding: routed.path, as: UTF8.self),
+                authorization: head.headers.first(name: "Authorization"), verifier: verifier)
+            {
+            case .unprotected:
+                break
+            case .allowed(let user):
+                current?.user = user
+            case .challenge(let challenge):
+                sendChallenge(challenge, head: head, keepAlive: keepAlive && !challenge.closesConnection, context: context)
+                return
+            }
+        }
+        if options.proxy.backends != nil {
+            // The proxy core is the next stage to be built; until then proxied paths answer 502.
+            runtime.errorLog.error("\(head.method.rawValue) \(head.uri): proxying is not available in this build")
+            sendError(.badGateway, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        serveStatic(routed, head: head, keepAlive: keepAlive, context: context)
+    }
+}
+
+/// What the access log needs about the request being answered.
+struct RequestRecord {
+    var head: HTTPRequestHead
+    var started: NIODeadline
+    var routed: RoutedRequest?
+    var user: String?
+    var physicalPath: String?
+    var status = 0
+    var bodyBytes: Int64 = 0
+    var responseHeaders = HTTPHeaders()
+}

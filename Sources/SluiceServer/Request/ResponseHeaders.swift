@@ -1,0 +1,83 @@
+import Glibc
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+/// The `Date` header value, formatted at most once per second per connection (RFC 9110 §6.6.1).
+struct DateHeaderCache {
+    private var second: Int64 = -1
+    private var value = ""
+
+    mutating func current() -> String {
+        let now = Int64(time(nil))
+        if now != second {
+            second = now
+            value = HTTPDate.string(now)
+        }
+        return value
+    }
+
+    /// Unix seconds of the cached value (for validators compared with "now").
+    var seconds: Int64 { second < 0 ? Int64(time(nil)) : second }
+}
+
+/// Builds response heads with the headers every response carries.
+struct ResponseHeadBuilder {
+    var serverTag: String
+    var date: String
+
+    /// `Server`, `Date`, then `fields`, then `Connection: close` when the connection ends after this response
+    /// (HTTP/1.0 clients are told `keep-alive` when it stays open).
+    func head(
+        status: HTTPResponseStatus, version: HTTPVersion, fields: [(name: String, value: String)], keepAlive: Bool
+    ) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count + 4)
+        if !serverTag.isEmpty { headers.add(name: "Server", value: serverTag) }
+        headers.add(name: "Date", value: date)
+        for field in fields { headers.add(name: field.name, value: field.value) }
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        return HTTPResponseHead(version: version.major == 1 ? version : .http1_1, status: status, headers: headers)
+    }
+}
+
+/// Error bodies: `server.errorfile-prefix` + `STATUS.html` when that file exists, else a small HTML page.
+enum ErrorBody {
+    /// Error files larger than this are not used (an error page is small; this bounds a blocking read).
+    static let maximumFileSize = 256 * 1024
+
+    static func make(status: HTTPResponseStatus, prefix: String?, allocator: ByteBufferAllocator)
+        -> (body: ByteBuffer, contentType: String)
+    {
+        if let prefix, let file = read(prefix + String(status.code) + ".html") {
+            return (allocator.buffer(bytes: file), "text/html; charset=utf-8")
+        }
+        let title = "\(status.code) \(status.reasonPhrase)"
+        let html = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(title)</title></head>
+            <body><h1>\(title)</h1></body></html>
+
+            """
+        return (allocator.buffer(string: html), "text/html; charset=utf-8")
+    }
+
+    private static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while bytes.count <= maximumFileSize {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes.count <= maximumFileSize ? bytes : nil
+    }
+}

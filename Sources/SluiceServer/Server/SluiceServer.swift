@@ -1,0 +1,111 @@
+import Dispatch
+import LighttpdConfig
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import SluiceCore
+import Synchronization
+
+/// The front server: binds every listening socket of the config, runs each accepted connection through
+/// the HTTP/1.1 pipeline (`HTTPChannelSetup`), and shuts down gracefully.
+public final class SluiceServer: Sendable {
+    public let group: MultiThreadedEventLoopGroup
+    public let runtimes: RuntimeHolder
+    private let quiescing: ServerQuiescingHelper
+    private let counter: ConnectionCounter
+    private let channels: Mutex<[Channel]>
+
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `threads`: event loops; 0 means one per core (`server.max-worker`).
+    public init(runtime: SiteRuntime, threads: Int = 0) {
+        let count = threads > 0 ? threads : System.coreCount
+        group = MultiThreadedEventLoopGroup(numberOfThreads: count)
+        runtimes = RuntimeHolder(runtime)
+        quiescing = ServerQuiescingHelper(group: group)
+        counter = ConnectionCounter(limit: runtime.server.maxConnections)
+        channels = Mutex([])
+    }
+
+    /// Binds every listener; returns the bound addresses (port 0 in a config gives an ephemeral port).
+    public func start() async throws -> [SocketAddress] {
+        let runtime = runtimes.current
+        var bound: [SocketAddress] = []
+        for listener in runtime.site.config.listeners {
+            let tls = try listener.tls.map(SluiceServer.makeTLSContext)
+            let channel = try await bind(listener, tls: tls)
+            channels.withLock { $0.append(channel) }
+            if let address = channel.localAddress { bound.append(address) }
+        }
+        return bound
+    }
+
+    private func bind(_ listener: ListenerSettings, tls: NIOSSLContext?) async throws -> Channel {
+        let quiescing = self.quiescing, counter = self.counter, runtimes = self.runtimes
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    try channel.pipeline.syncOperations.addHandler(AcceptCountingHandler(counter: counter))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try HTTPChannelSetup.configure(channel, runtime: runtimes.current, listener: listener, tls: tls)
+                }
+            }
+        do {
+            switch listener.address {
+            case .inet(let host, let port):
+                return try await bootstrap.bind(host: host.isEmpty ? "0.0.0.0" : host, port: port).get()
+            case .unix(let path):
+                return try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            }
+        } catch {
+            throw StartError(description: "cannot listen on \(listener.address): \(error)")
+        }
+    }
+
+    static func makeTLSContext(_ settings: TLSSettings) throws -> NIOSSLContext {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(settings.certificateChainFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: settings.privateKeyFile ?? settings.certificateChainFile, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            configuration.applicationProtocols = ["http/1.1"]
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw StartError(description: "TLS: cannot load \(settings.certificateChainFile): \(error)")
+        }
+    }
+
+    /// Open client connections (for the status page and tests).
+    public var openConnections: Int { counter.open }
+
+    /// Stops accepting, lets in-flight requests finish for up to `timeout`, then closes everything.
+    public func shutdown(timeout: TimeAmount) async {
+        let loop = group.next()
+        let quiesced = loop.makePromise(of: Void.self)
+        quiescing.initiateShutdown(promise: quiesced)
+        // Whichever comes first: every connection finished, or the timeout.
+        let done = loop.makePromise(of: Void.self)
+        let deadline = loop.scheduleTask(in: timeout) { done.succeed() }
+        quiesced.futureResult.whenComplete { _ in
+            deadline.cancel()
+            done.succeed()
+        }
+        try? await done.futureResult.get()
+        // Shut the loops down from a Dispatch queue so no continuation is left to run on a stopped loop.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.shutdownGracefully(queue: .global()) { _ in continuation.resume() }
+        }
+    }
+}

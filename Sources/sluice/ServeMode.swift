@@ -1,0 +1,138 @@
+import Dispatch
+import Glibc
+import LighttpdConfig
+import Logging
+import NIOCore
+import SluiceCore
+import SluiceServer
+
+/// `sluice -f FILE`: serve in the foreground until SIGINT or SIGTERM (graceful: stop accepting, let
+/// in-flight requests finish for `server.graceful-shutdown-timeout` seconds, exit 0). SIGHUP reloads the
+/// config (a bad one is reported and the old one stays); SIGUSR1 reopens the log files.
+enum ServeMode {
+    static func run(source: ConfigSource, checked: SiteLoader.Result) async -> Int32 {
+        let server = checked.site.server
+        let handler: ErrorLogHandler
+        do {
+            handler = try server.errorLog.map { path throws(ErrorLogHandler.OpenError) in try ErrorLogHandler.file(path) }
+                ?? .standardError()
+        } catch {
+            SluiceCommandLine.writeError("sluice: \(error)")
+            return 1
+        }
+        let logger = Logger(label: "sluice") { _ in handler }
+        let runtime: SiteRuntime
+        do {
+            runtime = try SiteRuntime(site: checked.site, errorLog: logger)
+        } catch {
+            SluiceCommandLine.writeError("sluice: \(error)")
+            return 1
+        }
+        if let pidFile = server.pidFile { writePIDFile(pidFile, logger: logger) }
+        let sluice = SluiceServer(runtime: runtime, threads: server.maxWorker)
+        do {
+            let addresses = try await sluice.start()
+            let shown = addresses.map(ServeMode.describe).joined(separator: ", ")
+            logger.info("sluice \(SluiceVersion.string) listening on \(shown) (\(source.displayName))")
+        } catch {
+            logger.error("\(error)")
+            try? await sluice.group.shutdownGracefully()
+            return 1
+        }
+        let stop = await waitForSignals(server: sluice, source: source, logger: logger, handler: handler)
+        logger.info("sluice: \(stop), finishing in-flight requests (up to \(server.gracefulShutdownTimeout) s)")
+        await sluice.shutdown(timeout: .seconds(Int64(server.gracefulShutdownTimeout)))
+        if let pidFile = server.pidFile { unlink(pidFile) }
+        logger.info("sluice: stopped")
+        return 0
+    }
+
+    /// Handles SIGHUP and SIGUSR1 until SIGINT or SIGTERM arrives; returns the stopping signal's name.
+    private static func waitForSignals(
+        server: SluiceServer, source: ConfigSource, logger: Logger, handler: ErrorLogHandler
+    ) async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let queue = DispatchQueue(label: "sluice.signals")
+            var sources: [DispatchSourceSignal] = []
+            let stopped = StopOnce(continuation: continuation)
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1")] {
+                signal(number, SIG_IGN)
+                let signalSource = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                signalSource.setEventHandler {
+                    switch number {
+                    case SIGHUP:
+                        reload(server: server, source: source, logger: logger)
+                    case SIGUSR1:
+                        handler.reopen()
+                        server.runtimes.current.reopenLogs()
+                        logger.info("sluice: log files reopened")
+                    default:
+                        stopped.stop(name)
+                    }
+                }
+                signalSource.resume()
+                sources.append(signalSource)
+            }
+            queue.sync { stopped.keep(sources) }
+        }
+    }
+
+    /// SIGHUP: load the config again; keep the running one if the new one has errors.
+    private static func reload(server: SluiceServer, source: ConfigSource, logger: Logger) {
+        let checked = SiteLoader.compile(source.load())
+        guard checked.isValid else {
+            for diagnostic in checked.diagnostics.sorted { logger.error("\(diagnostic)") }
+            logger.error("sluice: reload failed; the running configuration stays in effect")
+            return
+        }
+        if checked.site.config.listeners != server.runtimes.current.site.config.listeners {
+            logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
+        }
+        do {
+            server.runtimes.replace(with: try SiteRuntime(site: checked.site, errorLog: logger))
+            logger.info("sluice: configuration reloaded; new connections use it")
+        } catch {
+            logger.error("sluice: reload failed: \(error)")
+        }
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        if let path = address.pathname { return "unix:\(path)" }
+        let ip = address.ipAddress ?? "?"
+        return ip.contains(":") ? "[\(ip)]:\(address.port ?? 0)" : "\(ip):\(address.port ?? 0)"
+    }
+
+    private static func writePIDFile(_ path: String, logger: Logger) {
+        let text = "\(getpid())\n"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            logger.error("cannot write server.pid-file \"\(path)\"")
+            return
+        }
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+}
+
+/// Resumes the signal wait once and keeps the signal sources alive until then.
+private final class StopOnce: @unchecked Sendable {
+    // Only touched on the serial signal queue.
+    private var continuation: CheckedContinuation<String, Never>?
+    private var sources: [DispatchSourceSignal] = []
+
+    init(continuation: CheckedContinuation<String, Never>) {
+        self.continuation = continuation
+    }
+
+    func keep(_ sources: [DispatchSourceSignal]) {
+        self.sources = sources
+    }
+
+    func stop(_ name: String) {
+        guard let continuation else { return }
+        self.continuation = nil
+        for source in sources { source.cancel() }
+        sources = []
+        continuation.resume(returning: name)
+    }
+}
