@@ -1,0 +1,143 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The front server's request handling over real sockets: auth, redirects, rewrite failures, error pages,
+/// pipelining, keep-alive limits, time limits and the access log.
+@Suite struct FrontServerTests {
+    let root: TemporaryDirectory
+
+    init() throws {
+        root = try TemporaryDirectory()
+        try root.write("htdocs/index.html", "home")
+        try root.write("htdocs/private/data.txt", "secret data")
+        try root.write("errors/404.html", "<p>custom not found</p>")
+        // made with `htpasswd -nbB alice wonderland` and `htpasswd -nbs bob builder`
+        try root.write("htpasswd", """
+            alice:$2y$05$/xbvzKqHrUBNci5D7g12teCdKhZIFTVh3o2BbOY/LH2eGkRqbd2Qu
+            bob:{SHA}9SMYoF5RilWWASry7TjeaKwmpGg=
+
+            """)
+    }
+
+    var authConfig: String {
+        """
+        server.modules = ( "mod_auth", "mod_authn_file" )
+        server.document-root = "\(root.path)/htdocs"
+        auth.backend = "htpasswd"
+        auth.backend.htpasswd.userfile = "\(root.path)/htpasswd"
+        auth.require = ( "/private" => ( "method" => "basic", "realm" => "Private area", "require" => "valid-user" ) )
+        """
+    }
+
+    static func basic(_ credentials: String) -> (String, String) {
+        ("Authorization", "Basic " + Data(credentials.utf8).base64EncodedString())
+    }
+
+    @Test func basicAuth() async throws {
+        try await TestSluice.with(config: authConfig) { sluice in
+            let open = try await TestHTTPClient.request(TestHTTPRequest("/index.html"), port: sluice.port)
+            #expect(open.status == .ok)
+            let challenged = try await TestHTTPClient.request(TestHTTPRequest("/private/data.txt"), port: sluice.port)
+            #expect(challenged.status == .unauthorized)
+            #expect(challenged.header("WWW-Authenticate") == "Basic realm=\"Private area\", charset=\"UTF-8\"")
+            #expect(!challenged.bodyString.contains("secret"))
+            for credentials in ["alice:wonderland", "bob:builder"] {
+                let allowed = try await TestHTTPClient.request(
+                    TestHTTPRequest("/private/data.txt", headers: [Self.basic(credentials)]), port: sluice.port)
+                #expect(allowed.status == .ok && allowed.bodyString == "secret data", "\(credentials)")
+            }
+            for header in [Self.basic("alice:wrong"), ("Authorization", "Basic !!!"), ("Authorization", "Basic"),
+                           ("Authorization", "Bearer x"), Self.basic("nobody:x")] {
+                let refused = try await TestHTTPClient.request(
+                    TestHTTPRequest("/private/data.txt", headers: [header]), port: sluice.port)
+                #expect(refused.status == .unauthorized, "\(header)")
+            }
+            // The protected prefix is checked on the normalised path.
+            let sneaky = try await TestHTTPClient.request(TestHTTPRequest("/x/../private/data.txt"), port: sluice.port)
+            #expect(sneaky.status == .unauthorized)
+        }
+    }
+
+    @Test func redirectsRewriteFailuresAndErrorPages() async throws {
+        let config = """
+            server.modules = ( "mod_rewrite", "mod_redirect" )
+            server.document-root = "\(root.path)/htdocs"
+            server.errorfile-prefix = "\(root.path)/errors/"
+            url.redirect = ( "^/old/(.*)" => "/new/$1" )
+            url.rewrite-repeat = ( "^/loop(.*)" => "/loop$1x" )
+            url.rewrite-once = ( "^/home$" => "/index.html", "^/bad" => "nope" )
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let redirect = try await TestHTTPClient.request(TestHTTPRequest("/old/page?q=1"), port: sluice.port)
+            #expect(redirect.status == .movedPermanently)
+            #expect(redirect.header("Location") == "/new/page?q=1")
+            let rewritten = try await TestHTTPClient.request(TestHTTPRequest("/home"), port: sluice.port)
+            #expect(rewritten.status == .ok && rewritten.bodyString == "home")
+            let loop = try await TestHTTPClient.request(TestHTTPRequest("/loop"), port: sluice.port)
+            #expect(loop.status == .internalServerError)
+            let invalid = try await TestHTTPClient.request(TestHTTPRequest("/bad"), port: sluice.port)
+            #expect(invalid.status == .internalServerError)
+            let missing = try await TestHTTPClient.request(TestHTTPRequest("/nothing"), port: sluice.port)
+            #expect(missing.status == .notFound && missing.bodyString == "<p>custom not found</p>")
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await TestSluice.with(config: "server.document-root = \"\(root.path)/htdocs\"") { sluice in
+            let requests = "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /missing HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "HEAD /index.html HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+            let answer = try await RawExchange.send(requests, port: sluice.port)
+            #expect(answer.statusCodes == [200, 404, 200])
+            #expect(answer.contains("Connection: close"))
+        }
+    }
+
+    @Test func keepAliveRequestLimitClosesTheConnection() async throws {
+        let config = "server.document-root = \"\(root.path)/htdocs\"\nserver.max-keep-alive-requests = 2"
+        try await TestSluice.with(config: config) { sluice in
+            let requests = String(repeating: "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n", count: 3)
+            let answer = try await RawExchange.send(requests, port: sluice.port)
+            // The second response says close and the connection ends: the third request is not answered.
+            #expect(answer.statusCodes == [200, 200])
+            #expect(answer.components(separatedBy: "Connection: close").count == 2)
+        }
+    }
+
+    @Test func malformedRequestsGet400AndClose() async throws {
+        try await TestSluice.with(config: "server.document-root = \"\(root.path)/htdocs\"") { sluice in
+            let answer = try await RawExchange.send("GET /index.html HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n", port: sluice.port)
+            #expect(answer.statusCodes == [400])
+        }
+    }
+
+    @Test func aTricklingHeadIsCutOffWith408() async throws {
+        let config = "server.document-root = \"\(root.path)/htdocs\"\nserver.max-read-idle = 1"
+        try await TestSluice.with(config: config) { sluice in
+            // Half a head, then nothing: the server answers 408 and closes (bounded by the 5 s deadline).
+            let answer = try await RawExchange.send([Array("GET /index.html HTTP/1.1\r\nHo".utf8)], port: sluice.port)
+            #expect(String(decoding: answer, as: UTF8.self).statusCodes == [408])
+        }
+    }
+
+    @Test func accessLogGetsCombinedFormatLines() async throws {
+        let log = root.path + "/access.log"
+        let config = """
+            server.modules = ( "mod_accesslog" )
+            server.document-root = "\(root.path)/htdocs"
+            accesslog.filename = "\(log)"
+            """
+        try await TestSluice.with(config: config) { sluice in
+            _ = try await TestHTTPClient.request(
+                TestHTTPRequest("/index.html?x=1", headers: [("User-Agent", "tester/1"), ("Referer", "http://r/")]),
+                port: sluice.port)
+            _ = try await TestHTTPClient.request(TestHTTPRequest("/missing"), port: sluice.port)
+        }
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("127.0.0.1 ") == true)
+        #expect(lines.first?.hasSuffix("\"GET /index.html?x=1 HTTP/1.1\" 200 4 \"http://r/\" \"tester/1\"") == true)
+        #expect(lines.last?.contains("\"GET /missing HTTP/1.1\" 404 ") == true)
+    }
+}

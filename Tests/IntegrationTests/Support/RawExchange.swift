@@ -1,0 +1,59 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Sends raw bytes to a server and collects everything it answers until it closes the connection or the
+/// deadline passes: for requests no well-behaved client library would send (bad framing, NUL bytes,
+/// pipelining in one packet, trickled heads).
+enum RawExchange {
+    /// Sends `chunks` (each after `pause` of the previous), then reads until close or `timeout`.
+    static func send(
+        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(5)
+    ) async throws -> [UInt8] {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        for (index, chunk) in chunks.enumerated() {
+            if index > 0 && pause > .zero { try await Task.sleep(nanoseconds: UInt64(pause.nanoseconds)) }
+            try await channel.writeAndFlush(channel.allocator.buffer(bytes: chunk)).get()
+        }
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        deadline.cancel()
+        return collector.bytes
+    }
+
+    static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(5)) async throws -> String {
+        String(decoding: try await send([Array(text.utf8)], port: port, timeout: timeout), as: UTF8.self)
+    }
+
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        private let received = Mutex<[UInt8]>([])
+
+        var bytes: [UInt8] { received.withLock { $0 } }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            let chunk = buffer.readBytes(length: buffer.readableBytes) ?? []
+            received.withLock { $0.append(contentsOf: chunk) }
+        }
+    }
+}
+
+extension String {
+    /// The status codes of every response in a raw exchange, in order.
+    var statusCodes: [Int] {
+        var codes: [Int] = []
+        var rest = self[...]
+        while let range = rest.range(of: "HTTP/1.1 ") {
+            let code = rest[range.upperBound...].prefix(3)
+            if let value = Int(code) { codes.append(value) }
+            rest = rest[range.upperBound...]
+        }
+        return codes
+    }
+}

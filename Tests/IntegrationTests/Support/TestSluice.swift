@@ -1,0 +1,74 @@
+import Foundation
+import LighttpdConfig
+import Logging
+import NIOCore
+import SluiceCore
+import SluiceServer
+
+/// An in-process Sluice on 127.0.0.1 with an ephemeral port, for end-to-end tests.
+struct TestSluice: Sendable {
+    let server: SluiceServer
+    let port: Int
+
+    struct ConfigError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts Sluice with `config` (which should not set server.port/bind: they are added), runs `body`,
+    /// and always shuts the server down.
+    static func with<R: Sendable>(
+        config: String, threads: Int = 1, _ body: (TestSluice) async throws -> R
+    ) async throws -> R {
+        let text = "server.bind = \"127.0.0.1\"\nserver.port = 0\n" + config
+        let loaded = SiteLoader.load(text: text, file: "test.conf")
+        guard loaded.isValid else {
+            throw ConfigError(description: loaded.diagnostics.sorted.map(\.description).joined(separator: "\n"))
+        }
+        let runtime = try SiteRuntime(site: loaded.site, errorLog: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let server = SluiceServer(runtime: runtime, threads: threads)
+        let addresses: [SocketAddress]
+        do {
+            addresses = try await server.start()
+        } catch {
+            await server.shutdown(timeout: .seconds(1))
+            throw error
+        }
+        let sluice = TestSluice(server: server, port: addresses.first?.port ?? 0)
+        do {
+            let result = try await body(sluice)
+            await server.shutdown(timeout: .seconds(2))
+            return result
+        } catch {
+            await server.shutdown(timeout: .seconds(2))
+            throw error
+        }
+    }
+}
+
+/// A scratch directory removed when the test ends.
+final class TemporaryDirectory: @unchecked Sendable {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "sluice-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @discardableResult
+    func write(_ relative: String, _ contents: String) throws -> String {
+        try write(relative, Array(contents.utf8))
+    }
+
+    @discardableResult
+    func write(_ relative: String, _ bytes: [UInt8]) throws -> String {
+        let full = path + "/" + relative
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        return full
+    }
+}
