@@ -104,8 +104,14 @@ import Testing
             auth.require = ( "/private" => ( "method" => "digest", "realm" => "r", "require" => "valid-user" ) )
             """).first?.contains("method \"digest\" is not supported") == true)
         #expect(errors("""
+            auth.backend = "plain"
             auth.require = ( "/private" => ( "method" => "basic", "realm" => "r", "require" => "group=staff" ) )
             """).count == 1)
+        #expect(errors("""
+            auth.require = ( "/private" => ( "method" => "basic", "realm" => "r", "require" => "valid-user" ) )
+            """) == [
+            "t.conf:3:1: error: auth.require is set but no auth.backend is in effect here; set auth.backend = \"htpasswd\" and auth.backend.htpasswd.userfile",
+        ])
     }
 
     @Test func captureBlocksFollowTheNearestRegexCondition() {
