@@ -23,7 +23,7 @@ extension HTTP1RequestParser {
         case .failure(let error):
             return .failed(error)
         case .success(0):
-            trailers = nil
+            trailers = []
             trailerBytes = 0
             state = .trailerLines
             return .progressed
@@ -97,8 +97,8 @@ extension HTTP1RequestParser {
         case .failed(let error):
             return fail(error)
         case .progressed:
-            let result = trailers
-            trailers = nil
+            let result = trailers.isEmpty ? nil : HTTPHeaders(trailers)
+            trailers = []
             finishMessage()
             return .end(result)
         }
@@ -110,12 +110,12 @@ extension HTTP1RequestParser {
         case .failure(let error):
             return error
         case .success(let field):
-            if trailers == nil { trailers = HTTPHeaders() }
-            guard trailers!.count < limits.maxHeaderCount else { return .tooManyHeaders }
-            trailers!.add(
-                name: HTTP1Syntax.string(UnsafeRawBufferPointer(rebasing: line[field.name])),
-                value: HTTP1Syntax.string(UnsafeRawBufferPointer(rebasing: line[field.value]))
-            )
+            guard trailers.count < limits.maxHeaderCount else { return .tooManyHeaders }
+            trailers.append(
+                (
+                    HTTP1Syntax.string(UnsafeRawBufferPointer(rebasing: line[field.name])),
+                    HTTP1Syntax.string(UnsafeRawBufferPointer(rebasing: line[field.value]))
+                ))
             return nil
         }
     }

@@ -66,16 +66,19 @@ extension HTTP1RequestParser {
             guard HTTP1Syntax.isValidAuthority(value, allowEmpty: true, requirePort: false) else {
                 return .invalidHost
             }
+            pending.hostIndex = pending.fields.count
         case 7 where HTTP1Syntax.equalsIgnoringCase(name, "upgrade"):
             pending.hasUpgrade = true
         case 14 where HTTP1Syntax.equalsIgnoringCase(name, "content-length"):
             if let error = noteContentLength(value) { return error }
+            pending.contentLengthIndex = pending.fields.count
         case 17 where HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding"):
             if let error = noteTransferEncoding(value) { return error }
         default:
             break
         }
-        pending.headers.add(name: HTTP1Syntax.string(name), value: HTTP1Syntax.string(value))
+        if pending.fields.isEmpty { pending.fields.reserveCapacity(16) }
+        pending.fields.append((HTTP1Syntax.string(name), HTTP1Syntax.string(value)))
         return nil
     }
 
@@ -151,10 +154,14 @@ extension HTTP1RequestParser {
         if let maxBody = limits.maxRequestBodySize, length > maxBody { return fail(.bodyTooLarge) }
 
         if case .absolute(let authority) = head.targetForm {
-            head.headers.replaceOrAdd(name: "Host", value: authority)
+            if let index = head.hostIndex {
+                head.fields[index].1 = authority
+            } else {
+                head.fields.append(("Host", authority))
+            }
         }
-        if head.contentLengthNeedsRewrite {
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(length))
+        if head.contentLengthNeedsRewrite, let index = head.contentLengthIndex {
+            head.fields[index].1 = String(length)
         }
 
         // Upgrade is ignored in HTTP/1.0 (RFC 9110 §7.8); CONNECT turns into a tunnel on a 2xx.
@@ -167,6 +174,7 @@ extension HTTP1RequestParser {
         } else {
             state = .messageEnd
         }
-        return .head(HTTPRequestHead(version: head.version, method: head.method, uri: head.uri, headers: head.headers))
+        let headers = HTTPHeaders(head.fields)
+        return .head(HTTPRequestHead(version: head.version, method: head.method, uri: head.uri, headers: headers))
     }
 }

@@ -1,6 +1,14 @@
 import NIOCore
 import NIOHTTP1
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension HTTP1RequestParser {
     /// How far a scan over buffered lines got.
     enum LineProgress {
@@ -74,13 +82,10 @@ extension HTTP1RequestParser {
     /// remembers how far it searched when the line is not complete yet.
     mutating func findLineFeed(_ raw: UnsafeRawBufferPointer, from start: Int, window: Int) -> Int? {
         let end = min(raw.count, start + window)
-        var index = start + lineScanned
-        while index < end {
-            if raw[index] == HTTP1Syntax.lf {
-                lineScanned = 0
-                return index
-            }
-            index += 1
+        let from = start + lineScanned
+        if from < end, let base = raw.baseAddress, let found = memchr(base + from, Int32(HTTP1Syntax.lf), end - from) {
+            lineScanned = 0
+            return base.distance(to: UnsafeRawPointer(found))
         }
         lineScanned = max(0, end - start)
         return nil

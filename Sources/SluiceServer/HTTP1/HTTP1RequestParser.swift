@@ -14,10 +14,10 @@ import NIOHTTP1
 /// is left in the buffer when it is ``isPausedForUpgrade`` belongs to the upgraded protocol.
 /// Body events are slices of the input (no copies). After an `.error` the parser yields nothing
 /// more: the connection must be answered and closed.
-public struct HTTP1RequestParser {
+public struct HTTP1RequestParser: Sendable {
     /// One step of a request, in order: a head, any number of body slices, an end (with trailers
     /// of a chunked body, if any). Or an error, after which nothing more comes.
-    public enum Event: Equatable {
+    public enum Event: Equatable, Sendable {
         case head(HTTPRequestHead)
         case body(ByteBuffer)
         case end(HTTPHeaders?)
@@ -70,8 +70,8 @@ public struct HTTP1RequestParser {
     var emptyLines = 0
     /// Bytes of chunk data received in the current chunked body.
     var chunkedBodyBytes = 0
-    /// Trailer section being read (nil until the first trailer field).
-    var trailers: HTTPHeaders?
+    /// Trailer fields being read.
+    var trailers: [(String, String)] = []
     var trailerBytes = 0
     /// Whether the request being read asked to switch protocols (so parsing pauses after it).
     var pausesAfterMessage = false

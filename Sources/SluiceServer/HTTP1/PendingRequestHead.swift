@@ -28,7 +28,12 @@ struct PendingRequestHead {
     var version = HTTPVersion.http1_1
     var uri = ""
     var targetForm = TargetForm.origin
-    var headers = HTTPHeaders()
+    /// The fields in order, handed to `HTTPHeaders` in one piece when the head is complete (its
+    /// public `add` re-checks every name, which costs more than the parsing here).
+    var fields: [(String, String)] = []
+    /// Where the Host and Content-Length fields are in `fields`, to rewrite them in place.
+    var hostIndex: Int?
+    var contentLengthIndex: Int?
     /// Bytes of the request line and header lines read so far, line ends included.
     var headBytes = 0
     var fieldCount = 0

@@ -32,9 +32,11 @@ import Testing
     @Test func pipelinedRequestsComeOutInOrder() throws {
         try channel.writeInbound(
             ByteBuffer(
-                string: "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                string:
+                    "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nPOST /2 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "3\r\nabc\r\n0\r\nT: 1\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\n\r\n"))
-        #expect(try readParts() == ["head GET /1", "end", "head POST /2", "body abc", "end [T: 1]", "head GET /3", "end"])
+        #expect(
+            try readParts() == ["head GET /1", "end", "head POST /2", "body abc", "end [T: 1]", "head GET /3", "end"])
         #expect(try channel.finish().isClean)
     }
 
@@ -60,7 +62,8 @@ import Testing
     }
 
     @Test func halfCloseMidBodyIsAnError() throws {
-        try channel.writeInbound(ByteBuffer(string: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"))
+        try channel.writeInbound(
+            ByteBuffer(string: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"))
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         #expect(throws: HTTP1RequestError.truncatedBody) { try self.channel.throwIfErrorCaught() }
         #expect(try readParts() == ["head POST /", "body ab"])
@@ -91,7 +94,9 @@ import Testing
 
     @Test func aDeclinedUpgradeResumesHTTP() throws {
         try channel.writeInbound(
-            ByteBuffer(string: "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n"))
+            ByteBuffer(
+                string: "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n"
+            ))
         #expect(try readParts() == ["head GET /ws", "end"])
         try channel.writeOutbound(HTTPServerResponsePart.head(.init(version: .http1_1, status: .notFound)))
         #expect(try readParts() == [])  // resumes on the next tick, not inside the write
@@ -102,7 +107,8 @@ import Testing
     @Test func aResponseToAnEarlierRequestDoesNotEndTheWait() throws {
         try channel.writeInbound(
             ByteBuffer(
-                string: "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\nRAW"))
+                string: "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\nRAW"
+            ))
         #expect(try readParts() == ["head GET /1", "end", "head GET /ws", "end"])
         try channel.writeOutbound(HTTPServerResponsePart.head(.init(version: .http1_1, status: .ok)))  // answers /1
         try channel.writeOutbound(HTTPServerResponsePart.head(.init(version: .http1_1, status: .switchingProtocols)))
@@ -116,7 +122,9 @@ import Testing
 
     @Test func connectSwitchesOnA2xxAndResumesOtherwise() throws {
         try channel.writeInbound(
-            ByteBuffer(string: "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\nCONNECT b:443 HTTP/1.1\r\nHost: b:443\r\n\r\nTLS"))
+            ByteBuffer(
+                string: "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\nCONNECT b:443 HTTP/1.1\r\nHost: b:443\r\n\r\nTLS")
+        )
         #expect(try readParts() == ["head CONNECT a:443", "end"])
         try channel.writeOutbound(HTTPServerResponsePart.head(.init(version: .http1_1, status: .forbidden)))
         channel.embeddedEventLoop.run()

@@ -43,7 +43,8 @@ import Testing
         #expect(
             runParser(Self.requests[0]) == [
                 .head("POST /up?x=1 HTTP/1.1 [Host: ex.com][Transfer-Encoding: chunked][X-A: b]"),
-                .body("hello, split w0rld"), .end("[X-Trailer: t]"), .head("GET /next HTTP/1.1 [Host: ex.com]"), .end(nil),
+                .body("hello, split w0rld"), .end("[X-Trailer: t]"), .head("GET /next HTTP/1.1 [Host: ex.com]"),
+                .end(nil),
             ])
         #expect(
             runParser(Self.requests[1]) == [
@@ -60,27 +61,40 @@ import Testing
 
     @Test func declinedUpgradeResumesParsing() {
         var parser = HTTP1RequestParser()
-        var buffer = ByteBuffer(string: "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n")
-        guard case .head = parser.next(from: &buffer) else { Issue.record("no head"); return }
+        var buffer = ByteBuffer(
+            string: "GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n")
+        guard case .head = parser.next(from: &buffer) else {
+            Issue.record("no head")
+            return
+        }
         #expect(parser.asksToSwitchProtocols)
         #expect(parser.next(from: &buffer) == .end(nil))
         #expect(parser.isPausedForUpgrade)
         #expect(parser.next(from: &buffer) == nil)
         parser.upgradeDeclined()
-        guard case .head(let next) = parser.next(from: &buffer) else { Issue.record("no second head"); return }
+        guard case .head(let next) = parser.next(from: &buffer) else {
+            Issue.record("no second head")
+            return
+        }
         #expect(next.uri == "/b")
     }
 
     @Test func upgradeDeclinedBeforeTheEndDoesNotPause() {
         var parser = HTTP1RequestParser()
         var buffer = ByteBuffer(string: "POST /u HTTP/1.1\r\nHost: a\r\nUpgrade: x\r\nContent-Length: 1\r\n\r\n")
-        guard case .head = parser.next(from: &buffer) else { Issue.record("no head"); return }
+        guard case .head = parser.next(from: &buffer) else {
+            Issue.record("no head")
+            return
+        }
         parser.upgradeDeclined()
         buffer.writeString("zGET / HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(parser.next(from: &buffer) == .body(ByteBuffer(string: "z")))
         #expect(parser.next(from: &buffer) == .end(nil))
         #expect(!parser.isPausedForUpgrade)
-        guard case .head = parser.next(from: &buffer) else { Issue.record("no second head"); return }
+        guard case .head = parser.next(from: &buffer) else {
+            Issue.record("no second head")
+            return
+        }
     }
 
     @Test func doesNotReadAheadOfTheEventItReturns() {
@@ -88,7 +102,10 @@ import Testing
         let first = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n"
         var buffer = ByteBuffer(string: first + "abcGET / HTTP/1.1\r\nHost: a\r\n\r\n")
         let total = buffer.readableBytes
-        guard case .head = parser.next(from: &buffer) else { Issue.record("no head"); return }
+        guard case .head = parser.next(from: &buffer) else {
+            Issue.record("no head")
+            return
+        }
         #expect(buffer.readerIndex == first.utf8.count)
         #expect(parser.next(from: &buffer) == .body(ByteBuffer(string: "abc")))
         #expect(parser.next(from: &buffer) == .end(nil))
@@ -99,7 +116,10 @@ import Testing
         var parser = HTTP1RequestParser()
         var buffer = ByteBuffer(string: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody")
         _ = parser.next(from: &buffer)
-        guard case .body(let slice) = parser.next(from: &buffer) else { Issue.record("no body"); return }
+        guard case .body(let slice) = parser.next(from: &buffer) else {
+            Issue.record("no body")
+            return
+        }
         let sameStorage = slice.withUnsafeReadableBytes { sliceBytes in
             buffer.withVeryUnsafeBytes { all in
                 sliceBytes.baseAddress! >= all.baseAddress! && sliceBytes.baseAddress! < all.baseAddress! + all.count

@@ -67,7 +67,10 @@ private final class PartRecorder: ChannelInboundHandler {
 
     @Test(arguments: [
         ("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\n", "414 URI Too Long"),
-        ("GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "a", count: 9000) + "\r\n\r\n", "431 Request Header Fields Too Large"),
+        (
+            "GET / HTTP/1.1\r\nHost: a\r\nX: " + String(repeating: "a", count: 9000) + "\r\n\r\n",
+            "431 Request Header Fields Too Large"
+        ),
         ("GET / HTTP/2.0\r\n\r\n", "505 HTTP Version Not Supported"),
         ("GET /\r\n", "400 Bad Request"),
     ])
@@ -122,11 +125,13 @@ private final class PartRecorder: ChannelInboundHandler {
             seen.append(error)
             return ("text/html", ByteBuffer(string: "<h1>\(error.status.code)</h1>"))
         }
-        try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n"))
+        try channel.writeInbound(
+            ByteBuffer(string: "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n"))
         channel.embeddedEventLoop.run()
         #expect(
             try outboundText()
-                == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<h1>400</h1>")
+                == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n<h1>400</h1>"
+        )
         #expect(seen == [.multipleContentLength])
     }
 
