@@ -46,10 +46,11 @@ enum HTTP1Syntax {
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercased: StaticString) -> Bool {
         guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
         let expected = lowercased.utf8Start
-        for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] {
-            // `| 0x20` folds A-Z onto a-z. The only other byte it maps onto a letter or `-` is CR
-            // (onto `-`), which never reaches here: names are tokens and values hold no CR.
-            return false
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let want = expected[index]
+            // Only letters fold: a blanket `| 0x20` would also let CTLs pass for `:`, `/` or `-`.
+            guard byte == want || (want &- 0x61 < 26 && byte == want &- 0x20) else { return false }
         }
         return true
     }

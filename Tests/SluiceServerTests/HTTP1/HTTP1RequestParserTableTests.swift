@@ -100,6 +100,9 @@ let requestLineRows: [ParserRow] = [
         name: "absolute-form empty authority", input: "GET http:///p HTTP/1.1\r\n\(host)\r\n",
         expected: [.error(.invalidTarget)]),
     .init(
+        name: "absolute-form CTL in scheme", input: "GET http\u{1a}//ex.com/ HTTP/1.1\r\n\(host)\r\n",
+        expected: [.error(.invalidTarget)]),
+    .init(
         name: "absolute-form other scheme", input: "GET ftp://ex.com/ HTTP/1.1\r\n\(host)\r\n",
         expected: [.error(.invalidTarget)]),
     .init(
