@@ -65,14 +65,6 @@ extension HTTPRequestHandler {
             keepAlive: keepAlive, context: context)
     }
 
-    func sendError(
-        _ status: HTTPResponseStatus, version: HTTPVersion, method: HTTPMethod, keepAlive: Bool,
-        context: ChannelHandlerContext
-    ) {
-        let head = HTTPRequestHead(version: version, method: method, uri: "/")
-        sendError(status, head: head, keepAlive: keepAlive, context: context)
-    }
-
     func sendRedirect(
         _ status: HTTPResponseStatus, location: String, head: HTTPRequestHead, keepAlive: Bool,
         context: ChannelHandlerContext

@@ -58,17 +58,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// Refused requests are answered by `HTTP1RequestErrorResponder`; anything reaching here is a
+    /// connection-level failure (TLS, I/O).
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if let error = error as? HTTPParserError {
-            // NIO's decoder refused the request: answer 400 and close (nothing ambiguous is passed on).
-            runtime.errorLog.debug("bad request from \(connection.remoteText): \(error)")
-            if case .idle = state, current == nil {
-                sendError(.badRequest, version: .http1_1, method: .GET, keepAlive: false, context: context)
-            } else {
-                context.close(promise: nil)
-            }
-            return
-        }
         runtime.errorLog.debug("connection from \(connection.remoteText): \(error)")
         context.close(promise: nil)
     }

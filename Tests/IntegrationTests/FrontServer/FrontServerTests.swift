@@ -141,3 +141,37 @@ import Testing
         #expect(lines.last?.contains("\"GET /missing HTTP/1.1\" 404 ") == true)
     }
 }
+
+/// RFC 9112 hygiene and lighttpd's limits at the front door, over real sockets.
+@Suite struct RequestHygieneTests {
+    @Test(arguments: [
+        ("GET /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nab", 400),
+        ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("GET /x HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\nHost: a\r\nX\0Y: 1\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\n\r\n", 400),
+        ("GET /x\r\n\r\n", 400),
+        ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+        ("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        ("GET /x HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "b", count: 9000) + "\r\n\r\n", 431),
+    ])
+    func refusedRequests(_ request: String, _ status: Int) async throws {
+        let root = try TemporaryDirectory()
+        try await TestSluice.with(config: "server.document-root = \"\(root.path)\"") { sluice in
+            let answer = try await RawExchange.send(request, port: sluice.port)
+            #expect(answer.statusCodes == [status], "\(request.prefix(60))")
+            #expect(answer.contains("Connection: close"))
+        }
+    }
+
+    @Test func requestBodiesOverTheLimitGet413() async throws {
+        let root = try TemporaryDirectory()
+        try await TestSluice.with(config: "server.document-root = \"\(root.path)\"\nserver.max-request-size = 1") { sluice in
+            let answer = try await RawExchange.send(
+                "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2048\r\n\r\n" + String(repeating: "z", count: 2048),
+                port: sluice.port)
+            #expect(answer.statusCodes == [413])
+        }
+    }
+}
