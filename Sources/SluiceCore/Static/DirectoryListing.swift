@@ -47,7 +47,7 @@ public enum DirectoryListing {
         let isDirectory = entry.status?.kind == .directory
         html.append(contentsOf: "<tr><td><a href=\"".utf8)
         // Encoding ":" too keeps a name such as "a:b" a relative reference, not a scheme.
-        PercentEncoding.appendPath(entry.name, to: &html)
+        PercentEncoding.appendSegment(entry.name, to: &html)
         if isDirectory { html.append(UInt8(ascii: "/")) }
         html.append(contentsOf: "\">".utf8)
         appendEscapedText(entry.name, to: &html)
