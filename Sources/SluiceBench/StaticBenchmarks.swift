@@ -14,7 +14,8 @@ struct StaticBenchmark: BenchmarkScenario {
 
     static var all: [StaticBenchmark] {
         [
-            StaticBenchmark(name: "static-path-normalize", unit: "path", defaultIterations: 1_000_000, work: .normalize),
+            StaticBenchmark(
+                name: "static-path-normalize", unit: "path", defaultIterations: 1_000_000, work: .normalize),
             StaticBenchmark(name: "static-mime-lookup", unit: "lookup", defaultIterations: 1_000_000, work: .mimeType),
             StaticBenchmark(
                 name: "static-plan-if-none-match", unit: "plan", defaultIterations: 500_000, work: .planConditional),

@@ -7,7 +7,9 @@ extension AccessLogFormat {
     /// `\` → `\\`; `\a \b \t \n \v \f \r` as such; every other byte, including bytes ≥ 0x80, →
     /// `\xHH`. An absent or empty value prints `-`, except `%q` which prints nothing (as Apache and
     /// lighttpd).
-    public func render(_ record: AccessLogRecord<some AccessLogHeaderSource, some AccessLogHeaderSource>, into line: inout [UInt8]) {
+    public func render(
+        _ record: AccessLogRecord<some AccessLogHeaderSource, some AccessLogHeaderSource>, into line: inout [UInt8]
+    ) {
         for part in parts {
             switch part {
             case .literal(let bytes): line.append(contentsOf: bytes)
@@ -29,7 +31,8 @@ extension AccessLogFormat {
                 if record.bodyBytes > 0 { line.appendDecimal(record.bodyBytes) } else { line.append(UInt8(ascii: "-")) }
             case .bodyBytesOrZero: line.appendDecimal(max(record.bodyBytes, 0))
             case .duration(let unit): line.appendDecimal(max(record.durationNanoseconds, 0) / unit.nanosecondsPerUnit)
-            case .requestHeader(let name): Self.appendField(record.requestHeaders.accessLogValue(named: name), to: &line)
+            case .requestHeader(let name):
+                Self.appendField(record.requestHeaders.accessLogValue(named: name), to: &line)
             case .responseHeader(let name):
                 Self.appendField(record.responseHeaders.accessLogValue(named: name), to: &line)
             case .cookie(let name):

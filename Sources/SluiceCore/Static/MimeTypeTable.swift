@@ -38,7 +38,9 @@ public struct MimeTypeTable: Sendable {
         for (length, list) in byLength.sorted(by: { $0.key > $1.key }) {
             var bucket = Bucket(length: length)
             if length <= SuffixKey.capacity {
-                let sorted = list.map { (key: SuffixKey(packing: $0.suffix[...]), type: $0.type) }.sorted { $0.key < $1.key }
+                let sorted = list.map { (key: SuffixKey(packing: $0.suffix[...]), type: $0.type) }.sorted {
+                    $0.key < $1.key
+                }
                 bucket.keys = sorted.map(\.key)
                 bucket.types = sorted.map(\.type)
             } else {

@@ -33,7 +33,8 @@ struct AccessLogFormatTests {
             ("Referer", "https://example.com/start"), ("user-agent", "curl/8.5.0"),
         ])
         let expected =
-            "192.0.2.7 example.com - [10/Oct/2000:20:55:36 +0000] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" 200 2326 \"https://example.com/start\" \"curl/8.5.0\"\n"
+            "192.0.2.7 example.com - [10/Oct/2000:20:55:36 +0000] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" "
+            + "200 2326 \"https://example.com/start\" \"curl/8.5.0\"\n"
         #expect(AccessLogFormat.default.render(record) == Array(expected.utf8))
     }
 
@@ -44,7 +45,9 @@ struct AccessLogFormatTests {
         record.status = 304
         record.remoteUser = ""
         record.utcOffsetSeconds = -7 * 3600
-        let expected = "192.0.2.7 - - [10/Oct/2000:13:55:36 -0700] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" 304 - \"-\" \"-\"\n"
+        let expected =
+            "192.0.2.7 - - [10/Oct/2000:13:55:36 -0700] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" 304 - "
+            + "\"-\" \"-\"\n"
         #expect(String(decoding: AccessLogFormat.default.render(record), as: UTF8.self) == expected)
     }
 
@@ -68,10 +71,16 @@ struct AccessLogFormatTests {
         ("", ""),
         ("[%t]", "[[10/Oct/2000:20:55:36 +0000]]"),
         ("%{sec}t %{msec}t %{usec}t %{nsec}t", "971211336 971211336373 971211336373456 971211336373456789"),
-        ("%{begin:sec}t %{end:sec}t %{begin:msec_frac}t %{usec_frac}t %{nsec_frac}t", "971211336 971211336 123 373456 373456789"),
+        (
+            "%{begin:sec}t %{end:sec}t %{begin:msec_frac}t %{usec_frac}t %{nsec_frac}t",
+            "971211336 971211336 123 373456 373456789"
+        ),
         ("%{%Y-%m-%dT%H:%M:%S%z}t", "2000-10-10T20:55:36+0000"),
         ("%{begin:%d/%b/%Y %T}t", "10/Oct/2000 20:55:36"),
-        ("%{%a %A %b %B %e %j %I %p %y %s %F %D %R %%}t", "Tue Tuesday Oct October 10 284 08 PM 00 971211336 2000-10-10 10/10/00 20:55 %"),
+        (
+            "%{%a %A %b %B %e %j %I %p %y %s %F %D %R %%}t",
+            "Tue Tuesday Oct October 10 284 08 PM 00 971211336 2000-10-10 10/10/00 20:55 %"
+        ),
     ])
     func codes(format: String, expected: String) throws {
         var record = Self.record(

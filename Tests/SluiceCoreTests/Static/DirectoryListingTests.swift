@@ -13,7 +13,8 @@ struct DirectoryListingTests {
 
     static func render(_ entries: [DirectoryEntry], at path: String = "/files/", hide: Bool = true) throws -> String {
         String(
-            decoding: DirectoryListing.render(urlPath: try RequestPath.normalize(path), entries: entries, hideDotfiles: hide),
+            decoding: DirectoryListing.render(
+                urlPath: try RequestPath.normalize(path), entries: entries, hideDotfiles: hide),
             as: UTF8.self)
     }
 
@@ -27,13 +28,22 @@ struct DirectoryListingTests {
             Self.file("b.txt"), Self.directory("zeta"), Self.file("B.txt"), Self.file("a.txt"), Self.directory("alpha"),
             Self.file("é.txt"), Self.file("10.txt"), Self.file("9.txt"),
         ])
-        #expect(Self.links(html) == ["../", "alpha/", "zeta/", "10.txt", "9.txt", "B.txt", "a.txt", "b.txt", "%C3%A9.txt"])
+        #expect(
+            Self.links(html) == ["../", "alpha/", "zeta/", "10.txt", "9.txt", "B.txt", "a.txt", "b.txt", "%C3%A9.txt"])
     }
 
     @Test func rowsShowNameDateAndSize() throws {
-        let html = try Self.render([Self.file("report.pdf", size: 1_258_291, modified: 1_700_000_000), Self.directory("sub")])
-        #expect(html.contains("<tr><td><a href=\"report.pdf\">report.pdf</a></td><td>2023-Nov-14 22:13:20</td><td class=\"s\">1.2M</td></tr>"))
-        #expect(html.contains("<tr><td><a href=\"sub/\">sub/</a></td><td>1970-Jan-01 00:00:00</td><td class=\"s\">-</td></tr>"))
+        let html = try Self.render([
+            Self.file("report.pdf", size: 1_258_291, modified: 1_700_000_000), Self.directory("sub"),
+        ])
+        #expect(
+            html.contains(
+                "<tr><td><a href=\"report.pdf\">report.pdf</a></td><td>2023-Nov-14 22:13:20</td>"
+                    + "<td class=\"s\">1.2M</td></tr>"
+            ))
+        #expect(
+            html.contains(
+                "<tr><td><a href=\"sub/\">sub/</a></td><td>1970-Jan-01 00:00:00</td><td class=\"s\">-</td></tr>"))
         #expect(html.contains("<title>Index of /files/</title>"))
         #expect(html.contains("<h1>Index of /files/</h1>"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
@@ -49,8 +59,12 @@ struct DirectoryListingTests {
             DirectoryEntry(name: [0x62, 0x61, 0x64, 0xFF, 0x0A], status: Self.file("x").status),
         ])
         #expect(!html.contains("<script>"))
-        #expect(html.contains("<a href=\"%3Cscript%3Ealert%281%29%3C%2Fscript%3E\">&lt;script&gt;alert(1)&lt;/script&gt;</a>"))
-        #expect(html.contains("<a href=\"100%25%20%26%20%22more%22%20%27x%27.txt\">100% &amp; &quot;more&quot; &#39;x&#39;.txt</a>"))
+        #expect(
+            html.contains(
+                "<a href=\"%3Cscript%3Ealert%281%29%3C%2Fscript%3E\">&lt;script&gt;alert(1)&lt;/script&gt;</a>"))
+        #expect(
+            html.contains(
+                "<a href=\"100%25%20%26%20%22more%22%20%27x%27.txt\">100% &amp; &quot;more&quot; &#39;x&#39;.txt</a>"))
         #expect(html.contains("<a href=\"a%20b%23c%3Fd.txt\">a b#c?d.txt</a>"))
         #expect(html.contains("<a href=\"na%C3%AFve%20%E6%96%87%E4%BB%B6.txt\">naïve 文件.txt</a>"))
         #expect(html.contains("<a href=\"x%3Ay\">x:y</a>"))
@@ -64,7 +78,9 @@ struct DirectoryListingTests {
     }
 
     @Test func hidesDotfilesWhenAsked() throws {
-        let entries = [Self.file(".htaccess"), Self.directory(".git"), Self.file("visible"), Self.file("."), Self.file("..")]
+        let entries = [
+            Self.file(".htaccess"), Self.directory(".git"), Self.file("visible"), Self.file("."), Self.file(".."),
+        ]
         #expect(Self.links(try Self.render(entries)) == ["../", "visible"])
         #expect(Self.links(try Self.render(entries, hide: false)) == ["../", ".git/", ".htaccess", "visible"])
     }

@@ -25,7 +25,8 @@ struct StaticResponsePlanTests {
         let plan = Self.plan()
         #expect(plan.status == 200)
         #expect(plan.body == .whole(length: 1000))
-        #expect(plan.headers.map(\.name) == ["Content-Type", "Content-Length", "Accept-Ranges", "Last-Modified", "ETag"])
+        #expect(
+            plan.headers.map(\.name) == ["Content-Type", "Content-Length", "Accept-Ranges", "Last-Modified", "ETag"])
         #expect(plan.header("content-type") == "text/plain")
         #expect(plan.header("Content-Length") == "1000")
         #expect(plan.header("Last-Modified") == Self.lastModified)
@@ -87,7 +88,10 @@ struct StaticResponsePlanTests {
         #expect(plan.header("Content-Length") == String(body.contentLength))
         #expect(plan.header("Content-Range") == nil)
         #expect(body.parts.map(\.range) == [ByteRange(first: 0, last: 99), ByteRange(first: 900, last: 999)])
-        #expect(body.parts[1].header == Array("\r\n--BOUNDARY\r\nContent-Type: text/plain\r\nContent-Range: bytes 900-999/1000\r\n\r\n".utf8))
+        #expect(
+            body.parts[1].header
+                == Array("\r\n--BOUNDARY\r\nContent-Type: text/plain\r\nContent-Range: bytes 900-999/1000\r\n\r\n".utf8)
+        )
     }
 
     @Test func unsatisfiable() {
@@ -111,7 +115,11 @@ struct StaticResponsePlanTests {
         var calls = 0
         _ = StaticResponsePlan(
             file: Self.file, contentType: "text/plain", method: .get, headers: ConditionalHeaders(range: "bytes=0-0"),
-            settings: StaticFileSettings(), now: Self.now, makeBoundary: { calls += 1; return "x" })
+            settings: StaticFileSettings(), now: Self.now,
+            makeBoundary: {
+                calls += 1
+                return "x"
+            })
         #expect(calls == 0)
     }
 }
