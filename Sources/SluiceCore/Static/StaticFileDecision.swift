@@ -89,7 +89,10 @@ public struct StaticFileDecider: Sendable {
         }
     }
 
+    /// `path` may come from the condition stage's normalisation; one that let a `%2F` through is a 404
+    /// here all the same.
     public func decide(path: RequestPath, query: String?, fileSystem: some FileSystem) -> StaticFileDecision {
+        if let offset = path.encodedSlashOffset { return .refuse(.encodedSlash(offset: offset)) }
         let physical = resolver.physicalPath(for: path)
         let status: FileStatus
         do {

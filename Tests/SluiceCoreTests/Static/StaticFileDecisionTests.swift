@@ -160,6 +160,13 @@ struct StaticFileDecisionTests {
         }
     }
 
+    @Test func encodedSlashesKeptForConditionsAreStillRefusedHere() throws {
+        let path = try RequestPath.normalize("/docs%2Findex.htm", encodedSlash: .keepEncoded)
+        #expect(
+            try Self.decider().decide(path: path, query: nil, fileSystem: Self.tree)
+                == .refuse(.encodedSlash(offset: 5)))
+    }
+
     @Test func decidesFromANormalisedPath() throws {
         let decider = try Self.decider()
         let path = try RequestPath.normalize("/docs/")
