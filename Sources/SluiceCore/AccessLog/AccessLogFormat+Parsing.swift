@@ -78,7 +78,9 @@ extension AccessLogFormat {
         case UInt8(ascii: "D"): return .duration(.microseconds)
         case UInt8(ascii: "T"):
             guard let argument else { return .duration(.seconds) }
-            guard let unit = durationUnit(argument) else { throw .unknownDurationUnit(argument, offset: argumentOffset) }
+            guard let unit = durationUnit(argument) else {
+                throw .unknownDurationUnit(argument, offset: argumentOffset)
+            }
             return .duration(unit)
         case UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "C"):
             guard let argument else { throw .missingArgument(letter, offset: percent) }

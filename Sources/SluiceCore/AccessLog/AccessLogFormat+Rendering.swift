@@ -7,7 +7,9 @@ extension AccessLogFormat {
     /// `\` → `\\`; `\a \b \t \n \v \f \r` as such; every other byte, including bytes ≥ 0x80, →
     /// `\xHH`. An absent or empty value prints `-`, except `%q` which prints nothing (as Apache and
     /// lighttpd).
-    public func render(_ record: AccessLogRecord<some AccessLogHeaderSource, some AccessLogHeaderSource>, into line: inout [UInt8]) {
+    public func render(
+        _ record: AccessLogRecord<some AccessLogHeaderSource, some AccessLogHeaderSource>, into line: inout [UInt8]
+    ) {
         for part in parts {
             switch part {
             case .literal(let bytes): line.append(contentsOf: bytes)
@@ -29,7 +31,8 @@ extension AccessLogFormat {
                 if record.bodyBytes > 0 { line.appendDecimal(record.bodyBytes) } else { line.append(UInt8(ascii: "-")) }
             case .bodyBytesOrZero: line.appendDecimal(max(record.bodyBytes, 0))
             case .duration(let unit): line.appendDecimal(max(record.durationNanoseconds, 0) / unit.nanosecondsPerUnit)
-            case .requestHeader(let name): Self.appendField(record.requestHeaders.accessLogValue(named: name), to: &line)
+            case .requestHeader(let name):
+                Self.appendField(record.requestHeaders.accessLogValue(named: name), to: &line)
             case .responseHeader(let name):
                 Self.appendField(record.responseHeaders.accessLogValue(named: name), to: &line)
             case .cookie(let name):
@@ -90,14 +93,26 @@ extension AccessLogFormat {
         if let value { line.appendDecimal(value) } else { line.append(UInt8(ascii: "-")) }
     }
 
-    /// lighttpd's default log escaping (see `render`).
-    static func appendEscaped(_ bytes: some Sequence<UInt8>, to line: inout [UInt8]) {
-        for byte in bytes {
+    /// lighttpd's default log escaping (see `render`). Runs of bytes that need no escape are copied in
+    /// one go: most values have none.
+    static func appendEscaped(_ bytes: some Collection<UInt8>, to line: inout [UInt8]) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped(buffer: $0, to: &line) }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &line) } }
+    }
+
+    private static func appendEscaped(buffer: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
+        var runStart = 0
+        var index = 0
+        while index < buffer.count {
+            let byte = buffer[index]
+            if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
+            line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 line.append(UInt8(ascii: "\\"))
-                line.append(byte)
-            case 0x20...0x7E:
                 line.append(byte)
             case 0x07...0x0D:
                 line.append(UInt8(ascii: "\\"))
@@ -108,7 +123,10 @@ extension AccessLogFormat {
                 line.append(PercentEncoding.upperHexDigits[Int(byte >> 4)])
                 line.append(PercentEncoding.upperHexDigits[Int(byte & 0x0F)])
             }
+            index += 1
+            runStart = index
         }
+        line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
     }
 
     private static let controlEscapeLetters: [UInt8] = Array("abtnvfr".utf8)

@@ -15,16 +15,23 @@ public struct AccessLogHeaderList: AccessLogHeaderSource, Sendable {
     }
 
     public func accessLogValue(named name: String) -> String? {
-        let values = fields.lazy.filter { Self.equalIgnoringASCIICase($0.name, name) }.map(\.value)
-        guard let first = values.first else { return nil }
-        return values.dropFirst().reduce(first) { $0 + ", " + $1 }
+        var joined: String?
+        for field in fields where Self.equalIgnoringASCIICase(field.name, name) {
+            joined = joined.map { $0 + ", " + field.value } ?? field.value
+        }
+        return joined
     }
 
     static func equalIgnoringASCIICase(_ left: String, _ right: String) -> Bool {
-        left.utf8.count == right.utf8.count
-            && zip(left.utf8, right.utf8).allSatisfy {
-                MimeTypeTable.asciiLowercased($0) == MimeTypeTable.asciiLowercased($1)
+        var left = left.utf8.makeIterator()
+        var right = right.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let a?, let b?) where MimeTypeTable.asciiLowercased(a) == MimeTypeTable.asciiLowercased(b): continue
+            default: return false
             }
+        }
     }
 }
 

@@ -71,8 +71,10 @@ struct CivilTime: Sendable, Hashable {
         return value % divisor < 0 ? quotient - 1 : quotient
     }
 
-    static let monthNames: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .map { Array($0.utf8) }
+    static let monthNames: [[UInt8]] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .map { Array($0.utf8) }
     static let fullMonthNames: [[UInt8]] = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
         "November", "December",

@@ -32,7 +32,8 @@ public enum DirectoryListing {
         html.append(contentsOf: style.utf8)
         html.append(contentsOf: "</style>\n</head>\n<body>\n<h1>".utf8)
         appendEscapedText(title, to: &html)
-        html.append(contentsOf: "</h1>\n<table>\n<thead><tr><th>Name</th><th>Last Modified</th><th>Size</th></tr></thead>\n<tbody>\n".utf8)
+        html.append(contentsOf: "</h1>\n<table>\n<thead><tr><th>Name</th><th>Last Modified</th>".utf8)
+        html.append(contentsOf: "<th>Size</th></tr></thead>\n<tbody>\n".utf8)
         if urlPath.bytes != [UInt8(ascii: "/")] {
             html.append(contentsOf: "<tr><td><a href=\"../\">../</a></td><td></td><td class=\"s\">-</td></tr>\n".utf8)
         }
@@ -47,7 +48,7 @@ public enum DirectoryListing {
         let isDirectory = entry.status?.kind == .directory
         html.append(contentsOf: "<tr><td><a href=\"".utf8)
         // Encoding ":" too keeps a name such as "a:b" a relative reference, not a scheme.
-        PercentEncoding.appendPath(entry.name, to: &html)
+        PercentEncoding.appendSegment(entry.name, to: &html)
         if isDirectory { html.append(UInt8(ascii: "/")) }
         html.append(contentsOf: "\">".utf8)
         appendEscapedText(entry.name, to: &html)

@@ -20,7 +20,24 @@ public struct EntityTag: Sendable, Hashable, CustomStringConvertible {
         return bytes
     }
 
-    public var headerValue: String { String(decoding: headerBytes, as: UTF8.self) }
+    public var headerValue: String {
+        let length = opaqueTag.count + (isWeak ? 4 : 2)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var index = 0
+            if isWeak {
+                buffer[0] = UInt8(ascii: "W")
+                buffer[1] = UInt8(ascii: "/")
+                index = 2
+            }
+            buffer[index] = UInt8(ascii: "\"")
+            for byte in opaqueTag {
+                index += 1
+                buffer[index] = byte
+            }
+            buffer[index + 1] = UInt8(ascii: "\"")
+            return length
+        }
+    }
 
     public var description: String { headerValue }
 

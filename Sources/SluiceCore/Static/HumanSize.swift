@@ -11,11 +11,12 @@ public enum HumanSize {
             unitIndex += 1
         }
         // A Double is exact enough for one displayed decimal, and cannot overflow like bytes * 10.
-        let tenths = Int64((Double(bytes) / Double(unit) * 10).rounded())
+        let value = Double(bytes) / Double(unit)
+        let tenths = Int64((value * 10).rounded())
         if tenths < 100 {
             return "\(tenths / 10).\(tenths % 10)\(units[unitIndex])"
         }
-        let whole = (tenths + 5) / 10
+        let whole = Int64(value.rounded())
         if whole >= 1024 && unitIndex + 1 < units.count {
             return "1.0\(units[unitIndex + 1])"
         }

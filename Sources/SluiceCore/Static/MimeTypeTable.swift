@@ -12,28 +12,42 @@ public struct MimeTypeTable: Sendable {
     /// The `Content-Type` of files that match nothing.
     public static let defaultType = "application/octet-stream"
 
-    /// Suffixes up to 16 bytes, lower-cased and packed, by length; longer ones in `longSuffixes`.
-    private var shortSuffixes: [SuffixKey: String] = [:]
-    private var longSuffixes: [(suffix: [UInt8], type: String)] = []
-    /// Every suffix length present, longest first: one dictionary probe per length.
-    private var lengths: [Int] = []
+    /// One bucket per suffix length, longest first. Suffixes of up to 16 bytes are packed lower-cased
+    /// into two words and kept sorted, so a lookup is one binary search per length, no hashing and no
+    /// allocation; longer suffixes are compared byte by byte.
+    private var buckets: [Bucket] = []
+
+    private struct Bucket: Sendable {
+        let length: Int
+        var keys: [SuffixKey] = []
+        var types: [String] = []
+        var longSuffixes: [(suffix: [UInt8], type: String)] = []
+    }
 
     /// The pairs in config order; a suffix given twice keeps the later type (the config layer reports
     /// duplicate keys before this is built).
     public init(assignments: [(suffix: String, type: String)]) {
-        var lengthSet = Set<Int>()
+        var byLength: [Int: [(suffix: [UInt8], type: String)]] = [:]
         for (suffix, type) in assignments {
             let lowered = suffix.utf8.map(Self.asciiLowercased)
-            lengthSet.insert(lowered.count)
-            if let key = SuffixKey(lowered[...]) {
-                shortSuffixes[key] = type
-            } else if let index = longSuffixes.firstIndex(where: { $0.suffix == lowered }) {
-                longSuffixes[index].type = type
-            } else {
-                longSuffixes.append((lowered, type))
-            }
+            var list = byLength[lowered.count, default: []]
+            list.removeAll { $0.suffix == lowered }
+            list.append((lowered, type))
+            byLength[lowered.count] = list
         }
-        lengths = lengthSet.sorted(by: >)
+        for (length, list) in byLength.sorted(by: { $0.key > $1.key }) {
+            var bucket = Bucket(length: length)
+            if length <= SuffixKey.capacity {
+                let sorted = list.map { (key: SuffixKey(packing: $0.suffix[...]), type: $0.type) }.sorted {
+                    $0.key < $1.key
+                }
+                bucket.keys = sorted.map(\.key)
+                bucket.types = sorted.map(\.type)
+            } else {
+                bucket.longSuffixes = list
+            }
+            buckets.append(bucket)
+        }
     }
 
     public init(assignments: KeyValuePairs<String, String>) {
@@ -63,13 +77,21 @@ public struct MimeTypeTable: Sendable {
     }
 
     private func lookUp(_ path: UnsafeRawBufferPointer) -> String? {
-        for length in lengths where length <= path.count {
-            let suffix = UnsafeRawBufferPointer(rebasing: path[(path.count - length)...])
-            if length <= SuffixKey.capacity {
-                if let type = shortSuffixes[SuffixKey(lowercasing: suffix)] { return type }
+        for bucket in buckets where bucket.length <= path.count {
+            let suffix = UnsafeRawBufferPointer(rebasing: path[(path.count - bucket.length)...])
+            if bucket.length <= SuffixKey.capacity {
+                let key = SuffixKey(lowercasing: suffix)
+                var low = 0
+                var high = bucket.keys.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if bucket.keys[middle] < key { low = middle + 1 } else { high = middle }
+                }
+                if low < bucket.keys.count && bucket.keys[low] == key { return bucket.types[low] }
             } else {
-                for entry in longSuffixes where entry.suffix.count == length {
-                    if zip(entry.suffix, suffix).allSatisfy({ $0 == Self.asciiLowercased($1) }) { return entry.type }
+                for entry in bucket.longSuffixes
+                where zip(entry.suffix, suffix).allSatisfy({ $0 == Self.asciiLowercased($1) }) {
+                    return entry.type
                 }
             }
         }
@@ -82,23 +104,23 @@ public struct MimeTypeTable: Sendable {
     }
 }
 
-/// Up to 16 lower-cased bytes packed into two words: a dictionary key built without allocating.
-private struct SuffixKey: Hashable {
+/// Up to 16 lower-cased bytes packed into two words (the length is implied by the bucket).
+private struct SuffixKey: Comparable, Sendable {
     static let capacity = 16
     var low: UInt64 = 0
     var high: UInt64 = 0
-    var count: Int
 
-    /// Nil when `bytes` is longer than `capacity`. `bytes` are already lower-cased.
-    init?(_ bytes: ArraySlice<UInt8>) {
-        guard bytes.count <= Self.capacity else { return nil }
-        count = bytes.count
+    /// `bytes` are already lower-cased and at most `capacity` long.
+    init(packing bytes: ArraySlice<UInt8>) {
         for (offset, byte) in bytes.enumerated() { set(byte, at: offset) }
     }
 
     init(lowercasing bytes: UnsafeRawBufferPointer) {
-        count = bytes.count
         for offset in 0..<bytes.count { set(MimeTypeTable.asciiLowercased(bytes[offset]), at: offset) }
+    }
+
+    static func < (left: SuffixKey, right: SuffixKey) -> Bool {
+        (left.high, left.low) < (right.high, right.low)
     }
 
     @inline(__always)

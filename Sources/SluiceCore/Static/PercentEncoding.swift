@@ -13,8 +13,17 @@ public enum PercentEncoding {
     }
 
     public static func appendPath(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        append(bytes, keepingSlash: true, to: &out)
+    }
+
+    /// One path segment (a file name): `/` is encoded too.
+    public static func appendSegment(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        append(bytes, keepingSlash: false, to: &out)
+    }
+
+    private static func append(_ bytes: some Sequence<UInt8>, keepingSlash: Bool, to out: inout [UInt8]) {
         for byte in bytes {
-            if isUnreserved(byte) || byte == UInt8(ascii: "/") {
+            if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
                 out.append(byte)
             } else {
                 out.append(UInt8(ascii: "%"))

@@ -6,9 +6,11 @@
 /// 2. refuses, with 400, an invalid escape (`%`, `%4`, `%zz`), NUL and every other control byte, sent
 ///    raw or encoded (lighttpd's default `url-ctrls-reject`), and bytes that are not UTF-8 once decoded
 ///    (lighttpd's default `url-invalid-utf8-reject`);
-/// 3. refuses an encoded slash `%2F` with 404. lighttpd decodes it into a `/`; Sluice does not, so a
-///    segment boundary is only ever a `/` the client sent, and a rewrite or proxy rule that saw
-///    `a%2Fb` as one segment can never be served a file found as `a/b`;
+/// 3. by default refuses an encoded slash `%2F` with 404 (`EncodedSlash.refuse`). lighttpd decodes it
+///    into a `/`; Sluice does not, so for files a segment boundary is only ever a `/` the client sent,
+///    and `a%2Fb`, one segment to a rewrite or proxy rule, can never be served a file found as `a/b`.
+///    Requests that go to a backend keep their `%2F` (SPEC §3), so the `$HTTP["url"]` of such a
+///    request is normalised with `.keepEncoded` instead;
 /// 4. removes dot-segments after decoding (RFC 3986 §5.2.4), so `%2e%2e` and `.%2e` count as `..`,
 ///    and a `..` above the top stays at `/`: the path can never climb out of its root;
 /// 5. merges repeated slashes (`//` → `/`, as lighttpd's `buffer_path_simplify`).
@@ -16,12 +18,26 @@
 /// A backslash is an ordinary byte (Linux file names may contain it). The result always starts with
 /// `/`; it ends with `/` when the request did or when its last segment was `.` or `..`.
 public struct RequestPath: Sendable, Hashable, CustomStringConvertible {
+    /// What to do with `%2F`, an encoded slash.
+    public enum EncodedSlash: Sendable, Hashable {
+        /// 404 (`PathRefusal.encodedSlash`): the choice for anything looked up on disk.
+        case refuse
+        /// Kept as the three bytes `%2F` inside its segment: a condition sees what the backend gets.
+        /// (lighttpd decodes it to `/` for `$HTTP["url"]`; then `/public%2F..%2Fadmin` reads as a path
+        /// into `/admin` that no `=^ "/admin"` rule matches. A `%252F` also reads `%2F`, harmlessly.)
+        case keepEncoded
+    }
+
     /// The decoded, normalised path: valid UTF-8, starts with `/`, no `.`/`..` segments, no `//`.
     public let bytes: [UInt8]
+    /// Byte offset, in the raw path, of the first `%2F` that `.keepEncoded` let through;
+    /// nil when there was none. A path with one is never served from disk.
+    public let encodedSlashOffset: Int?
 
     /// Only `normalize` makes these, so the invariants above hold.
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], encodedSlashOffset: Int?) {
         self.bytes = bytes
+        self.encodedSlashOffset = encodedSlashOffset
     }
 
     /// `bytes` as a `String` (lossless: the bytes are valid UTF-8).
@@ -33,26 +49,34 @@ public struct RequestPath: Sendable, Hashable, CustomStringConvertible {
     public var hasTrailingSlash: Bool { bytes.last == UInt8(ascii: "/") }
 
     /// Decodes and normalises `rawPath` (the request path as sent, no query), or says why not.
-    public static func normalize(_ rawPath: some Collection<UInt8>) throws(PathRefusal) -> RequestPath {
+    public static func normalize(_ rawPath: some Collection<UInt8>, encodedSlash: EncodedSlash = .refuse)
+        throws(PathRefusal) -> RequestPath
+    {
         let result: Result<RequestPath, PathRefusal>? = rawPath.withContiguousStorageIfAvailable { buffer in
-            normalizeBuffer(buffer)
+            normalizeBuffer(buffer, encodedSlash)
         }
         if let result { return try result.get() }
-        return try Array(rawPath).withUnsafeBufferPointer { normalizeBuffer($0) }.get()
+        return try Array(rawPath).withUnsafeBufferPointer { normalizeBuffer($0, encodedSlash) }.get()
     }
 
-    public static func normalize(_ rawPath: String) throws(PathRefusal) -> RequestPath {
+    public static func normalize(_ rawPath: String, encodedSlash: EncodedSlash = .refuse) throws(PathRefusal)
+        -> RequestPath
+    {
         var rawPath = rawPath
-        return try rawPath.withUTF8 { normalizeBuffer($0) }.get()
+        return try rawPath.withUTF8 { normalizeBuffer($0, encodedSlash) }.get()
     }
 
     /// The same as `normalize`, for callers that only need to know whether the path is usable, such as
     /// `$HTTP["url"]` conditions (a refused path is answered before any condition matters).
-    public static func normalized(_ rawPath: some Collection<UInt8>) -> RequestPath? {
-        try? normalize(rawPath)
+    public static func normalized(_ rawPath: some Collection<UInt8>, encodedSlash: EncodedSlash = .refuse)
+        -> RequestPath?
+    {
+        try? normalize(rawPath, encodedSlash: encodedSlash)
     }
 
-    private static func normalizeBuffer(_ raw: UnsafeBufferPointer<UInt8>) -> Result<RequestPath, PathRefusal> {
+    private static func normalizeBuffer(_ raw: UnsafeBufferPointer<UInt8>, _ encodedSlash: EncodedSlash)
+        -> Result<RequestPath, PathRefusal>
+    {
         guard raw.first == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
         var out = [UInt8]()
         out.reserveCapacity(raw.count)
@@ -60,6 +84,7 @@ public struct RequestPath: Sendable, Hashable, CustomStringConvertible {
         // `out` ends with "/" whenever a new segment starts; the segment's decoded bytes follow it.
         var segmentStart = 1
         var index = 1
+        var encodedSlashOffset: Int?
         while true {
             let atEnd = index == raw.count
             if atEnd || raw[index] == UInt8(ascii: "/") {
@@ -75,7 +100,17 @@ public struct RequestPath: Sendable, Hashable, CustomStringConvertible {
                 guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
                 else { return .failure(.invalidEscape(offset: index)) }
                 byte = high << 4 | low
-                if byte == UInt8(ascii: "/") { return .failure(.encodedSlash(offset: index)) }
+                if byte == UInt8(ascii: "/") {
+                    switch encodedSlash {
+                    case .refuse:
+                        return .failure(.encodedSlash(offset: index))
+                    case .keepEncoded:
+                        out.append(contentsOf: [UInt8(ascii: "%"), UInt8(ascii: "2"), UInt8(ascii: "F")])
+                        encodedSlashOffset = encodedSlashOffset ?? index
+                        index += 3
+                        continue
+                    }
+                }
                 if byte < 0x20 || byte == 0x7F { return .failure(.controlCharacter(offset: index)) }
                 index += 3
             } else {
@@ -84,7 +119,7 @@ public struct RequestPath: Sendable, Hashable, CustomStringConvertible {
             }
             out.append(byte)
         }
-        return .success(RequestPath(bytes: out))
+        return .success(RequestPath(bytes: out, encodedSlashOffset: encodedSlashOffset))
     }
 
     /// Applies RFC 3986 §5.2.4 to the segment just read (`out[segmentStart...]`), keeping `out` ending

@@ -89,15 +89,19 @@ public struct StaticFileDecider: Sendable {
         }
     }
 
+    /// `path` may come from the condition stage's normalisation; one that let a `%2F` through is a 404
+    /// here all the same.
     public func decide(path: RequestPath, query: String?, fileSystem: some FileSystem) -> StaticFileDecision {
+        if let offset = path.encodedSlashOffset { return .refuse(.encodedSlash(offset: offset)) }
         let physical = resolver.physicalPath(for: path)
         let status: FileStatus
+        let lastIsLink: Bool
         do {
-            status = try fileSystem.status(physical.path)
+            (status, lastIsLink) = try Self.status(physical, fileSystem)
         } catch {
             return .refuse(error.refusal)
         }
-        if let refusal = containmentRefusal(physical, fileSystem) { return .refuse(refusal) }
+        if let refusal = containmentRefusal(physical, fileSystem, lastIsLink: lastIsLink) { return .refuse(refusal) }
         switch status.kind {
         case .regular:
             // "file.html/" is not a directory, whatever the file system says about the trailing slash.
@@ -118,14 +122,17 @@ public struct StaticFileDecider: Sendable {
         for name in settings.indexFileNames where Self.isPlainName(name) {
             let candidate = directory.appending(name)
             let status: FileStatus
+            let lastIsLink: Bool
             do {
-                status = try fileSystem.status(candidate.path)
+                (status, lastIsLink) = try Self.status(candidate, fileSystem)
             } catch {
                 if error.refusal == .forbidden { return .refuse(.forbidden) }
                 continue
             }
             guard status.kind == .regular else { continue }
-            if let refusal = containmentRefusal(candidate, fileSystem) { return .refuse(refusal) }
+            if let refusal = containmentRefusal(candidate, fileSystem, lastIsLink: lastIsLink) {
+                return .refuse(refusal)
+            }
             return serve(candidate, status, isIndex: true)
         }
         guard settings.directoryListing else { return .refuse(.noIndex) }
@@ -141,8 +148,26 @@ public struct StaticFileDecider: Sendable {
         return .serveFile(target)
     }
 
-    private func containmentRefusal(_ physical: PhysicalPath, _ fileSystem: some FileSystem) -> PathRefusal? {
-        resolver.checkContainment(physical, followSymlinks: settings.followSymlinks, fileSystem: fileSystem)
+    /// `stat` of the path, by way of `lstat`: for anything but a link (the common case) that is the
+    /// same answer, and it also tells the containment check about the last component, one system
+    /// call instead of two. A path ending in "/" is followed by `lstat` anyway, so it says nothing
+    /// about links (`lastIsLink` is then re-checked by the walk).
+    private static func status(_ physical: PhysicalPath, _ fileSystem: some FileSystem)
+        throws(FileSystemError) -> (FileStatus, lastIsLink: Bool)
+    {
+        let path = physical.path
+        let link = try fileSystem.linkStatus(path)
+        guard link.kind == .symbolicLink else { return (link, false) }
+        return (try fileSystem.status(path), true)
+    }
+
+    private func containmentRefusal(_ physical: PhysicalPath, _ fileSystem: some FileSystem, lastIsLink: Bool)
+        -> PathRefusal?
+    {
+        // With a trailing "/", the walk looks at the last component itself (lstat followed it).
+        let known = physical.relative.utf8.last == UInt8(ascii: "/") ? nil : lastIsLink
+        return resolver.checkContainment(
+            physical, followSymlinks: settings.followSymlinks, fileSystem: fileSystem, lastIsLink: known)
     }
 
     private func isExcluded(_ path: String) -> Bool {

@@ -48,20 +48,48 @@ public struct StaticPathResolver: Sendable {
 
     /// Refuses a path that reaches outside its root through a symbolic link.
     ///
+    /// The components **below** the root are `lstat`ed one by one (the root itself may be reached
+    /// through links). With none a link, the path is inside its root by construction (it has no
+    /// dot-segments), so the common case costs one `lstat` per component and no `realpath`. Otherwise:
     /// - `followSymlinks` (`server.follow-symlink`, default enabled): links are followed, but
     ///   `realpath` of the file must lie inside `realpath` of the root (403 otherwise). lighttpd follows
     ///   links anywhere; SPEC §6 does not.
-    /// - disabled: any symbolic link among the components **below** the root is refused (403), as
-    ///   lighttpd's `stat_cache_path_contains_symlink`; the root itself may be reached through links.
+    /// - disabled: any link is refused (403), as lighttpd's `stat_cache_path_contains_symlink`.
     ///
     /// A component that does not exist is not this check's to report: nil is returned and the `stat`
-    /// that follows answers 404.
+    /// that follows (or came before) answers 404.
     public func checkContainment(
         _ physical: PhysicalPath, followSymlinks: Bool, fileSystem: some FileSystem
     ) -> PathRefusal? {
-        if !followSymlinks {
-            return firstSymlinkRefusal(physical, fileSystem: fileSystem)
+        checkContainment(physical, followSymlinks: followSymlinks, fileSystem: fileSystem, lastIsLink: nil)
+    }
+
+    /// `lastIsLink`: what an `lstat` of the whole path (without trailing slash) already said about its
+    /// last component, to save asking again; nil to ask.
+    func checkContainment(
+        _ physical: PhysicalPath, followSymlinks: Bool, fileSystem: some FileSystem, lastIsLink: Bool?
+    ) -> PathRefusal? {
+        let relative = Array(physical.relative.utf8)
+        var end = 1
+        var sawLink = false
+        while end <= relative.count && !sawLink {
+            // A component ends at each "/" and at the end; skip the root ("/") and a trailing "/".
+            if (end == relative.count || relative[end] == UInt8(ascii: "/")) && relative[end - 1] != UInt8(ascii: "/") {
+                let component = physical.root + String(decoding: relative[..<end], as: UTF8.self)
+                do {
+                    if end == relative.count, let lastIsLink {
+                        sawLink = lastIsLink
+                    } else {
+                        sawLink = try fileSystem.linkStatus(component).kind == .symbolicLink
+                    }
+                } catch {
+                    return error == .noEntry || error == .notDirectory ? nil : error.refusal
+                }
+            }
+            end += 1
         }
+        guard sawLink else { return nil }
+        guard followSymlinks else { return .symlinkForbidden }
         let realRoot: String
         let realFile: String
         do {
@@ -71,26 +99,6 @@ public struct StaticPathResolver: Sendable {
             return error == .noEntry || error == .notDirectory ? nil : error.refusal
         }
         return Self.isInside(realFile, root: realRoot) ? nil : .outsideRoot
-    }
-
-    private func firstSymlinkRefusal(_ physical: PhysicalPath, fileSystem: some FileSystem) -> PathRefusal? {
-        let relative = Array(physical.relative.utf8)
-        var end = 1
-        while end <= relative.count {
-            if end == relative.count || relative[end] == UInt8(ascii: "/") {
-                // Skip the root itself ("/") and a trailing "/" (its component was checked already).
-                if end > 1 && relative[end - 1] != UInt8(ascii: "/") {
-                    let component = physical.root + String(decoding: relative[..<end], as: UTF8.self)
-                    do {
-                        if try fileSystem.linkStatus(component).kind == .symbolicLink { return .symlinkForbidden }
-                    } catch {
-                        return error == .noEntry || error == .notDirectory ? nil : error.refusal
-                    }
-                }
-            }
-            end += 1
-        }
-        return nil
     }
 
     /// Whether `path` is `root` or below it, both canonical (as `realpath` returns them).

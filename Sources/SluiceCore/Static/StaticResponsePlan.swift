@@ -43,15 +43,15 @@ public struct StaticResponsePlan: Sendable {
         let size = file.size
         let lastModified = file.modificationSeconds
         let etag = settings.etags ? EntityTag.forFile(file.stamp, now: now) : nil
-        var validators: [(name: String, value: String)] = [("Last-Modified", HTTPDate.string(lastModified))]
-        if let etag { validators.append(("ETag", etag.headerValue)) }
-        let acceptRanges: [(name: String, value: String)] = settings.rangeRequests ? [("Accept-Ranges", "bytes")] : []
 
         switch ConditionalRequest.evaluate(
             request, isGetOrHead: method != .other, etag: etag, lastModified: lastModified, now: now)
         {
         case .notModified:
-            self.init(status: 304, headers: validators, body: .none)
+            var headers = [(name: String, value: String)]()
+            headers.reserveCapacity(2)
+            Self.appendValidators(lastModified, etag, to: &headers)
+            self.init(status: 304, headers: headers, body: .none)
             return
         case .preconditionFailed:
             self.init(status: 412, headers: [], body: .none)
@@ -60,6 +60,10 @@ public struct StaticResponsePlan: Sendable {
             break
         }
 
+        var status = 200
+        var body = Body.whole(length: size)
+        var headers = [(name: String, value: String)]()
+        headers.reserveCapacity(6)
         if method == .get, settings.rangeRequests, let rangeField = request.range,
             let rangeRequest = ByteRangeRequest.parse(rangeField.utf8, limits: limits),
             ConditionalRequest.ifRangeAllowsRange(request.ifRange, etag: etag, lastModified: lastModified, now: now)
@@ -68,27 +72,53 @@ public struct StaticResponsePlan: Sendable {
             case .whole:
                 break
             case .unsatisfiable:
-                self.init(status: 416, headers: [("Content-Range", "bytes */\(size)")], body: .none)
+                self.init(status: 416, headers: [("Content-Range", Self.contentRange(nil, size))], body: .none)
                 return
             case .single(let range):
-                let headers: [(name: String, value: String)] = [
-                    ("Content-Type", contentType), ("Content-Length", String(range.count)),
-                    ("Content-Range", "bytes \(range)/\(size)"),
-                ]
-                self.init(status: 206, headers: headers + acceptRanges + validators, body: .range(range))
-                return
+                status = 206
+                body = .range(range)
+                headers.append(("Content-Type", contentType))
+                headers.append(("Content-Length", String(range.count)))
+                headers.append(("Content-Range", Self.contentRange(range, size)))
             case .multiple(let ranges):
                 let multipart = MultipartByteRanges(
                     ranges: ranges, size: size, contentType: contentType, boundary: makeBoundary())
-                let headers: [(name: String, value: String)] = [
-                    ("Content-Type", multipart.contentType), ("Content-Length", String(multipart.contentLength)),
-                ]
-                self.init(status: 206, headers: headers + acceptRanges + validators, body: .multipart(multipart))
-                return
+                status = 206
+                body = .multipart(multipart)
+                headers.append(("Content-Type", multipart.contentType))
+                headers.append(("Content-Length", String(multipart.contentLength)))
             }
         }
-        let headers: [(name: String, value: String)] = [("Content-Type", contentType), ("Content-Length", String(size))]
-        self.init(status: 200, headers: headers + acceptRanges + validators, body: .whole(length: size))
+        if status == 200 {
+            headers.append(("Content-Type", contentType))
+            headers.append(("Content-Length", String(size)))
+        }
+        if settings.rangeRequests { headers.append(("Accept-Ranges", "bytes")) }
+        Self.appendValidators(lastModified, etag, to: &headers)
+        self.init(status: status, headers: headers, body: body)
+    }
+
+    private static func appendValidators(
+        _ lastModified: Int64, _ etag: EntityTag?, to headers: inout [(name: String, value: String)]
+    ) {
+        headers.append(("Last-Modified", HTTPDate.string(lastModified)))
+        if let etag { headers.append(("ETag", etag.headerValue)) }
+    }
+
+    /// `bytes first-last/size`, or `bytes */size` without a range.
+    private static func contentRange(_ range: ByteRange?, _ size: Int64) -> String {
+        var bytes = Array("bytes ".utf8)
+        bytes.reserveCapacity(48)
+        if let range {
+            bytes.appendDecimal(range.first)
+            bytes.append(UInt8(ascii: "-"))
+            bytes.appendDecimal(range.last)
+        } else {
+            bytes.append(UInt8(ascii: "*"))
+        }
+        bytes.append(UInt8(ascii: "/"))
+        bytes.appendDecimal(size)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private init(status: Int, headers: [(name: String, value: String)], body: Body) {

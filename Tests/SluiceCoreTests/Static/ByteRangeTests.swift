@@ -48,10 +48,14 @@ struct ByteRangeTests {
         ("bytes=0-50,10-60,20-70", 100, .whole),
         ("bytes=0-,0-,0-", 100, .whole),
         // Too many ranges: the whole file.
-        ("bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16,18-18,20-20,22-22,24-24,26-26,28-28,30-30", 100,
-            .multiple((0..<16).map { ByteRange(first: Int64($0 * 2), last: Int64($0 * 2)) })),
-        ("bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16,18-18,20-20,22-22,24-24,26-26,28-28,30-30,32-32", 100,
-            .whole),
+        (
+            "bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16,18-18,20-20,22-22,24-24,26-26,28-28,30-30", 100,
+            .multiple((0..<16).map { ByteRange(first: Int64($0 * 2), last: Int64($0 * 2)) })
+        ),
+        (
+            "bytes=0-0,2-2,4-4,6-6,8-8,10-10,12-12,14-14,16-16,18-18,20-20,22-22,24-24,26-26,28-28,30-30,32-32", 100,
+            .whole
+        ),
         // An empty file is always sent whole.
         ("bytes=0-0", 0, .whole),
         ("bytes=-5", 0, .whole),
@@ -80,7 +84,9 @@ struct ByteRangeTests {
         let request = try #require(ByteRangeRequest.parse("bytes=0-0,2-2,4-4"))
         #expect(request.resolve(size: 10, limits: ByteRangeLimits(maxRanges: 2)) == .whole)
         let overlapping = try #require(ByteRangeRequest.parse("bytes=0-5,1-6,2-7"))
-        #expect(overlapping.resolve(size: 10, limits: ByteRangeLimits(maxOverlaps: 2)) == .single(ByteRange(first: 0, last: 7)))
+        #expect(
+            overlapping.resolve(size: 10, limits: ByteRangeLimits(maxOverlaps: 2))
+                == .single(ByteRange(first: 0, last: 7)))
         // Parsing stops one past the limit: a long header costs no more than that.
         let long = "bytes=" + (0..<10_000).map { "\($0)-\($0)" }.joined(separator: ",")
         #expect(ByteRangeRequest.parse(long)?.specs.count == 17)

@@ -31,11 +31,13 @@ struct MimeTypeTableTests {
     ])
     func longestSuffixWins(path: String, type: String) {
         #expect(Self.configured.contentType(forPath: path) == type)
-        let reversed = MimeTypeTable(assignments: Array([
-            (".gz", "application/gzip"), (".tar.gz", "application/x-gtar-compressed"), ("", "text/plain"),
-            ("README", "text/markdown"), (".html", "text/html"), ("html", "text/x-bare"),
-            (".a-very-long-suffix-indeed.txt", "text/x-long"), (".txt", "text/plain; charset=utf-8"),
-        ].reversed()))
+        let reversed = MimeTypeTable(
+            assignments: Array(
+                [
+                    (".gz", "application/gzip"), (".tar.gz", "application/x-gtar-compressed"), ("", "text/plain"),
+                    ("README", "text/markdown"), (".html", "text/html"), ("html", "text/x-bare"),
+                    (".a-very-long-suffix-indeed.txt", "text/x-long"), (".txt", "text/plain; charset=utf-8"),
+                ].reversed()))
         #expect(reversed.contentType(forPath: path) == type)
     }
 

@@ -92,6 +92,27 @@ struct RequestPathTests {
         #expect(RequestPath.normalized(Array(raw.utf8)) == nil)
     }
 
+    /// (as sent, normalised keeping %2F)
+    @Test(
+        arguments: [
+            ("/a%2fb", "/a%2Fb", 2),
+            ("/proxy/a%20b%2Fc", "/proxy/a b%2Fc", 12),
+            ("/..%2f", "/..%2F", 3),  // one segment named "..%2F", not a parent
+            ("/x/..%2F../y", "/x/..%2F../y", 5),  // "..%2F.." is one segment
+            ("/public%2F..%2Fadmin", "/public%2F..%2Fadmin", 7),
+            ("/plain", "/plain", nil),
+        ] as [(String, String, Int?)])
+    func keepsEncodedSlashesForConditions(raw: String, expected: String, offset: Int?) throws {
+        let path = try RequestPath.normalize(raw, encodedSlash: .keepEncoded)
+        #expect(path.string == expected)
+        #expect(path.encodedSlashOffset == offset)
+        #expect(RequestPath.normalized(Array(raw.utf8), encodedSlash: .keepEncoded) == path)
+        // Control characters and bad escapes are refused either way.
+        #expect(throws: PathRefusal.controlCharacter(offset: 1)) {
+            try RequestPath.normalize("/%00%2F", encodedSlash: .keepEncoded)
+        }
+    }
+
     @Test func trailingSlash() throws {
         #expect(try RequestPath.normalize("/a/").hasTrailingSlash)
         #expect(try RequestPath.normalize("/a/..").hasTrailingSlash)

@@ -38,7 +38,8 @@ struct StaticFileDecisionTests {
         settings.excludeExtensions = exclude
         if let index { settings.indexFileNames = index }
         let aliases = try AliasTable(["/assets/": "/srv/assets/", "/aliased": "/www/docs"])
-        return StaticFileDecider(resolver: StaticPathResolver(documentRoot: "/www", aliases: aliases), settings: settings)
+        return StaticFileDecider(
+            resolver: StaticPathResolver(documentRoot: "/www", aliases: aliases), settings: settings)
     }
 
     static func decide(_ raw: String, query: String? = nil, _ decider: StaticFileDecider) -> StaticFileDecision {
@@ -103,18 +104,19 @@ struct StaticFileDecisionTests {
     }
 
     /// (request path, query, Location)
-    @Test(arguments: [
-        ("/docs", nil, "/docs/"),
-        ("/docs", "a=1&b=%20", "/docs/?a=1&b=%20"),
-        ("/docs", "", "/docs/?"),
-        ("/a%20dir", nil, "/a%20dir/"),
-        ("/a dir", nil, "/a%20dir/"),
-        ("/aliased", "x", "/aliased/?x"),
-        ("/assets/../docs", nil, "/docs/"),
-        // Never a network-path reference ("//evil.example/"), whatever the client sent.
-        ("//evil.example", nil, "/evil.example/"),
-        ("/./evil.example", nil, "/evil.example/"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("/docs", nil, "/docs/"),
+            ("/docs", "a=1&b=%20", "/docs/?a=1&b=%20"),
+            ("/docs", "", "/docs/?"),
+            ("/a%20dir", nil, "/a%20dir/"),
+            ("/a dir", nil, "/a%20dir/"),
+            ("/aliased", "x", "/aliased/?x"),
+            ("/assets/../docs", nil, "/docs/"),
+            // Never a network-path reference ("//evil.example/"), whatever the client sent.
+            ("//evil.example", nil, "/evil.example/"),
+            ("/./evil.example", nil, "/evil.example/"),
+        ] as [(String, String?, String)])
     func redirectsDirectories(raw: String, query: String?, location: String) throws {
         #expect(Self.decide(raw, query: query, try Self.decider()) == .redirect(location: location))
     }
@@ -156,6 +158,13 @@ struct StaticFileDecisionTests {
             Issue.record("a plain file was refused")
             return
         }
+    }
+
+    @Test func encodedSlashesKeptForConditionsAreStillRefusedHere() throws {
+        let path = try RequestPath.normalize("/docs%2Findex.htm", encodedSlash: .keepEncoded)
+        #expect(
+            try Self.decider().decide(path: path, query: nil, fileSystem: Self.tree)
+                == .refuse(.encodedSlash(offset: 5)))
     }
 
     @Test func decidesFromANormalisedPath() throws {

@@ -17,7 +17,8 @@ struct SystemFileSystemTests {
         try Data("secret".utf8).write(to: URL(fileURLWithPath: base + "/outside/secret.txt"))
         try Data("x".utf8).write(to: URL(fileURLWithPath: base + "/root/.hidden"))
         try manager.createSymbolicLink(atPath: base + "/root/out", withDestinationPath: base + "/outside/secret.txt")
-        try manager.createSymbolicLink(atPath: base + "/root/out-relative", withDestinationPath: "../outside/secret.txt")
+        try manager.createSymbolicLink(
+            atPath: base + "/root/out-relative", withDestinationPath: "../outside/secret.txt")
         try manager.createSymbolicLink(atPath: base + "/root/out-dir", withDestinationPath: "../outside")
         try manager.createSymbolicLink(atPath: base + "/root/in", withDestinationPath: "index.html")
         try manager.createSymbolicLink(atPath: base + "/root/dangling", withDestinationPath: "nowhere")
