@@ -5,6 +5,7 @@ enum BenchmarkRegistry {
         scenarios += [RegexMatchBenchmark(), RegexRewriteBenchmark()] as [any BenchmarkScenario]
         scenarios += BalancerDecisionBenchmark.all as [any BenchmarkScenario]
         scenarios += [BalancerTicketBenchmark(), BalancerSimulationBenchmark()] as [any BenchmarkScenario]
+        scenarios += StaticBenchmark.all as [any BenchmarkScenario]
         scenarios += AuthBenchmark.all as [any BenchmarkScenario]
         return scenarios
     }
