@@ -11,7 +11,8 @@ struct SluiceCommand: ParsableCommand {
         discussion: """
             With no -f, uses etc/sluice.conf under the current directory if it exists, else a built-in default \
             (static files from the current directory on 127.0.0.1:8080).
-            """)
+            """,
+        subcommands: [ExplainCommand.self])
 
     @Option(name: .customShort("f"), help: ArgumentHelp("The config file.", valueName: "FILE"))
     var file: String?
@@ -38,7 +39,13 @@ enum SluiceCommandLine {
     static func run(_ arguments: [String]) async -> Int32 {
         let command: SluiceCommand
         do {
-            command = try SluiceCommand.parse(arguments)
+            let parsed = try SluiceCommand.parseAsRoot(arguments)
+            if let explain = parsed as? ExplainCommand { return explain.runExplain() }
+            guard let root = parsed as? SluiceCommand else {
+                Swift.print(SluiceCommand.helpMessage())
+                return 0
+            }
+            command = root
         } catch {
             let code = SluiceCommand.exitCode(for: error)
             if code == .success {
