@@ -4,5 +4,6 @@ enum BenchmarkRegistry {
         ConfigBenchmarks.all
             + [RegexMatchBenchmark(), RegexRewriteBenchmark()] as [any BenchmarkScenario]
             + AuthBenchmark.all as [any BenchmarkScenario]
+            + ProxyBenchmark.all as [any BenchmarkScenario]
     }
 }

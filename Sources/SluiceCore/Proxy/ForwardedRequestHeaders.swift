@@ -47,19 +47,17 @@ public enum ForwardedRequestHeaders {
     /// listing `websocket` and `Connection` listing `upgrade`. Only WebSocket is tunnelled: after a `101` every
     /// byte goes to the backend unchecked, and `h2c` in particular would let a client talk HTTP/2 straight to the
     /// backend past Sluice's rules ("h2c smuggling"). An HTTP/1.0 `Upgrade` is ignored (RFC 9110 §7.8).
+    ///
+    /// Inlinable, like `build`, so that iterating the caller's header type (NIO's `HTTPHeaders`) is specialised
+    /// in the caller's module; the work per field is in non-generic code.
+    @inlinable
     public static func isWebSocketUpgrade(
-        method: String, isHTTP11OrLater: Bool, headers: some Collection<(name: String, value: String)>
+        method: String, isHTTP11OrLater: Bool, headers: some Sequence<(name: String, value: String)>
     ) -> Bool {
         guard isHTTP11OrLater, method == "GET" else { return false }
-        var upgrade = false, connection = false
-        for (name, value) in headers {
-            switch ProxyHeaderName(name) {
-            case .upgrade: upgrade = upgrade || HeaderTokens.contains("websocket", in: value)
-            case .connection: connection = connection || HeaderTokens.contains("upgrade", in: value)
-            default: break
-            }
-        }
-        return upgrade && connection
+        var detector = WebSocketUpgradeDetector()
+        for (name, value) in headers { detector.add(name: name, value: value) }
+        return detector.isUpgrade
     }
 
     /// The backend's header list for a request with the client's `headers`.
@@ -67,69 +65,14 @@ public enum ForwardedRequestHeaders {
     ///   - method: the request method (decides whether an empty body still gets `Content-Length: 0`).
     ///   - body: how Sluice frames the body it sends.
     ///   - tunnel: the request is a WebSocket upgrade Sluice tunnels (`isWebSocketUpgrade`).
+    @inlinable
     public static func build(
-        _ headers: some Collection<(name: String, value: String)>, method: String, body: RequestBodyFraming,
+        _ headers: some Sequence<(name: String, value: String)>, method: String, body: RequestBodyFraming,
         tunnel: Bool, context: ForwardingContext, options: Options = Options()
     ) -> [(String, String)] {
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(headers.count + 8)
-        fields.append(("Host", context.host ?? ""))
-        let clientStart = fields.count
-        var incomingXFF = "", incomingForwarded = ""
-        var connectionValues: [String] = []
-        var acceptsTrailers = false
-        let consumeForwarded = !options.forwarded.isEmpty
-        for (name, value) in headers {
-            switch ProxyHeaderName(name) {
-            case .connection:
-                connectionValues.append(value)
-            case .te:
-                acceptsTrailers = acceptsTrailers || HeaderTokens.contains("trailers", in: value)
-            case .keepAlive, .proxyConnection, .trailer, .upgrade, .transferEncoding, .contentLength, .proxy,
-                .host, .expect, .setCookie, .xForwardedHost, .xForwardedProto, .xForwardedPrefix:
-                continue
-            case .xForwardedFor:
-                appendListValue(value, to: &incomingXFF)
-            case .forwarded where consumeForwarded:
-                appendListValue(value, to: &incomingForwarded)
-            default:
-                fields.append((name, value))
-            }
-        }
-        if !connectionValues.isEmpty {
-            removeConnectionOptions(connectionValues, from: &fields, start: clientStart, xff: &incomingXFF,
-                                    forwarded: &incomingForwarded)
-        }
-
-        let peer = context.peer.text
-        fields.append(("X-Forwarded-For", incomingXFF.isEmpty ? peer : incomingXFF + ", " + peer))
-        if let host = context.host, !host.isEmpty { fields.append(("X-Forwarded-Host", host)) }
-        fields.append(("X-Forwarded-Proto", context.scheme))
-        if !context.prefix.isEmpty {
-            fields.append(("X-Forwarded-Prefix", String(decoding: context.prefix, as: UTF8.self)))
-        }
-        if consumeForwarded {
-            fields.append(("Forwarded", ForwardedElement.value(
-                incoming: incomingForwarded, seedFrom: incomingXFF, parameters: options.forwarded, context: context)))
-        }
-
-        HeaderRewriter.apply(options.rewrites, to: &fields, from: 0, context: options.rewriteContext)
-
-        switch body {
-        case .length(let count): fields.append(("Content-Length", String(count)))
-        case .chunked: fields.append(("Transfer-Encoding", "chunked"))
-        case .none where !tunnel && methodAnticipatesContent(method): fields.append(("Content-Length", "0"))
-        case .none: break
-        }
-        if acceptsTrailers { fields.append(("TE", "trailers")) }
-        if tunnel { fields.append(("Upgrade", "websocket")) }
-        switch (acceptsTrailers, tunnel) {
-        case (true, true): fields.append(("Connection", "te, upgrade"))
-        case (true, false): fields.append(("Connection", "te"))
-        case (false, true): fields.append(("Connection", "upgrade"))
-        case (false, false): break
-        }
-        return fields
+        var builder = RequestHeaderBuilder(capacity: headers.underestimatedCount, context: context, options: options)
+        for (name, value) in headers { builder.add(name: name, value: value) }
+        return builder.finish(method: method, body: body, tunnel: tunnel)
     }
 
     /// RFC 9110 §8.6: a request without content still says `Content-Length: 0` when its method anticipates
@@ -140,38 +83,5 @@ public enum ForwardedRequestHeaders {
         case "GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT": return false
         default: return true
         }
-    }
-
-    private static func appendListValue(_ value: String, to list: inout String) {
-        guard value.utf8.contains(where: { !HeaderTokens.isOWS($0) }) else { return }
-        if !list.isEmpty { list += ", " }
-        list += value
-    }
-
-    /// RFC 9110 §7.6.1: every field the client's `Connection` names is hop-by-hop too. Only the client's own
-    /// fields are removed; Sluice's `X-Forwarded-*` are added afterwards (naming `X-Forwarded-For` drops only the
-    /// incoming chain, never the peer).
-    private static func removeConnectionOptions(
-        _ values: [String], from fields: inout [(String, String)], start: Int, xff: inout String,
-        forwarded: inout String
-    ) {
-        var names: [String] = []
-        for value in values {
-            HeaderTokens.forEach(in: value) { token in
-                names.append(String(decoding: token, as: UTF8.self))
-            }
-        }
-        guard !names.isEmpty else { return }
-        var index = start
-        while index < fields.count {
-            let name = fields[index].0
-            if names.contains(where: { $0.equalsFieldName(name) }) {
-                fields.remove(at: index)
-            } else {
-                index += 1
-            }
-        }
-        if names.contains(where: { $0.equalsFieldName("X-Forwarded-For") }) { xff = "" }
-        if names.contains(where: { $0.equalsFieldName("Forwarded") }) { forwarded = "" }
     }
 }

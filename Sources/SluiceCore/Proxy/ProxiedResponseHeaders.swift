@@ -15,56 +15,76 @@ public enum ProxiedResponseHeaders {
     ///   - tunnel: the response is the `101` of a tunnelled WebSocket upgrade.
     ///   - reverseMapper: nil when `proxy-core.reverse-map` is off.
     ///   - rewrites: `proxy-core.rewrite-response` rules, with `rewriteContext` for their `%n` / `${url.*}`.
+    @inlinable
     public static func build(
-        _ headers: some Collection<(name: String, value: String)>, tunnel: Bool, reverseMapper: ReverseMapper?,
+        _ headers: some Sequence<(name: String, value: String)>, tunnel: Bool, reverseMapper: ReverseMapper?,
         rewrites: [HeaderRewrite] = [], rewriteContext: RewriteContext = RewriteContext()
     ) -> [(String, String)] {
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(headers.count)
-        var connectionValues: [String] = []
-        var keptConnectionUpgrade = false
-        for (name, value) in headers {
-            let kind = ProxyHeaderName(name)
-            switch kind {
-            case .connection:
-                connectionValues.append(value)
-                if tunnel && !keptConnectionUpgrade && HeaderTokens.contains("upgrade", in: value) {
-                    fields.append((name, "upgrade"))
-                    keptConnectionUpgrade = true
-                }
-            case .upgrade where tunnel:
-                fields.append((name, value))
-            case _ where kind.isHopByHop:
-                continue
-            case .location, .contentLocation:
-                fields.append((name, reverseMapper?.mapLocation(value) ?? value))
-            case .setCookie:
-                fields.append((name, reverseMapper?.mapSetCookie(value) ?? value))
-            default:
-                fields.append((name, value))
+        var builder = ResponseHeaderBuilder(capacity: headers.underestimatedCount, tunnel: tunnel,
+                                            reverseMapper: reverseMapper)
+        for (name, value) in headers { builder.add(name: name, value: value) }
+        return builder.finish(rewrites: rewrites, rewriteContext: rewriteContext)
+    }
+}
+
+/// The per-field work of `ProxiedResponseHeaders.build` (see `RequestHeaderBuilder`).
+@usableFromInline
+struct ResponseHeaderBuilder {
+    private var fields: [(String, String)] = []
+    private let tunnel: Bool
+    private let reverseMapper: ReverseMapper?
+    private var keptConnectionUpgrade = false
+    /// Fields the backend's `Connection` names that would otherwise be passed on (rarely any).
+    private var connectionNames: [String] = []
+
+    @usableFromInline
+    init(capacity: Int, tunnel: Bool, reverseMapper: ReverseMapper?) {
+        self.tunnel = tunnel
+        self.reverseMapper = reverseMapper
+        fields.reserveCapacity(capacity)
+    }
+
+    @usableFromInline
+    mutating func add(name: String, value: String) {
+        let kind = ProxyHeaderName(name)
+        switch kind {
+        case .connection:
+            noteConnectionOptions(value)
+            if tunnel && !keptConnectionUpgrade && HeaderTokens.contains("upgrade", in: value) {
+                fields.append((name, "upgrade"))
+                keptConnectionUpgrade = true
             }
+        case .upgrade where tunnel:
+            fields.append((name, value))
+        case _ where kind.isHopByHop:
+            return
+        case .location, .contentLocation:
+            fields.append((name, reverseMapper?.mapLocation(value) ?? value))
+        case .setCookie:
+            fields.append((name, reverseMapper?.mapSetCookie(value) ?? value))
+        default:
+            fields.append((name, value))
         }
-        if !connectionValues.isEmpty {
-            removeConnectionOptions(connectionValues, from: &fields, keepUpgrade: tunnel)
+    }
+
+    @usableFromInline
+    mutating func finish(rewrites: [HeaderRewrite], rewriteContext: RewriteContext) -> [(String, String)] {
+        if !connectionNames.isEmpty {
+            let names = connectionNames
+            fields.removeAll { field in names.contains { $0.equalsFieldName(field.0) } }
         }
         HeaderRewriter.apply(rewrites, to: &fields, context: rewriteContext)
         return fields
     }
 
-    /// Fields named by the backend's `Connection` are hop-by-hop too (RFC 9110 §7.6.1); `Content-Length` stays
-    /// whatever `Connection` says, since Sluice's framing for the client depends on it.
-    private static func removeConnectionOptions(
-        _ values: [String], from fields: inout [(String, String)], keepUpgrade: Bool
-    ) {
-        var names: [String] = []
-        for value in values {
-            HeaderTokens.forEach(in: value) { names.append(String(decoding: $0, as: UTF8.self)) }
-        }
-        fields.removeAll { field in
-            let kind = ProxyHeaderName(field.0)
-            if kind == .contentLength { return false }
-            if keepUpgrade && (kind == .upgrade || kind == .connection) { return false }
-            return names.contains { $0.equalsFieldName(field.0) }
+    /// Fields named by the backend's `Connection` are hop-by-hop too (RFC 9110 §7.6.1). `Content-Length` stays
+    /// whatever `Connection` says, since Sluice's framing for the client depends on it; hop-by-hop names are
+    /// dropped anyway (and for a tunnel `Upgrade` / `Connection` must stay).
+    private mutating func noteConnectionOptions(_ value: String) {
+        HeaderTokens.forEach(in: value) { token in
+            let kind = ProxyHeaderName(bytes: token)
+            guard !kind.isHopByHop, kind != .contentLength, !token.equalsLowercase("close") else { return }
+            connectionNames.append(String(decoding: token, as: UTF8.self))
         }
     }
 }

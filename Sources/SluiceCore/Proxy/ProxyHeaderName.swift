@@ -27,8 +27,16 @@ enum ProxyHeaderName: Equatable {
     case other
 
     init(_ name: String) {
-        var name = name
-        self = name.withUTF8 { Self.classify($0) }
+        if let kind = name.utf8.withContiguousStorageIfAvailable(Self.classify) {
+            self = kind
+        } else {
+            var copy = name
+            self = copy.withUTF8(Self.classify)
+        }
+    }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self = Self.classify(bytes)
     }
 
     private static func classify(_ n: UnsafeBufferPointer<UInt8>) -> ProxyHeaderName {
@@ -141,6 +149,14 @@ extension String {
     /// ASCII case-insensitive comparison of two field names (no allocation for native strings).
     func equalsFieldName(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        return zip(utf8, other.utf8).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+        var lhs = self, rhs = other
+        return lhs.withUTF8 { a in
+            rhs.withUTF8 { b in
+                for index in 0..<a.count where asciiLowercased(a[index]) != asciiLowercased(b[index]) {
+                    return false
+                }
+                return true
+            }
+        }
     }
 }

@@ -63,6 +63,7 @@ public struct ReverseMapper: Sendable {
         }
         if let backend, backend.matches(url.authority, scheme: url.scheme) {
             var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + (clientHost?.utf8.count ?? 0) + mapping.clientPrefix.count)
             if let clientHost, !clientHost.isEmpty {
                 result.append(contentsOf: clientScheme.utf8)
                 result.append(contentsOf: "://".utf8)
@@ -120,7 +121,10 @@ public struct ReverseMapper: Sendable {
                 if valueEnd > valueStart && bytes[valueEnd - 1] == UInt8(ascii: "\"") { valueEnd -= 1 }
                 let path = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
                 guard let mapped = mapping.clientPath(forBackendPath: path) else { continue }
-                if result == nil { result = [] }
+                if result == nil {
+                    result = []
+                    result!.reserveCapacity(bytes.count + 2 * mapping.clientPrefix.count + 1)
+                }
                 result!.append(contentsOf: bytes[copied..<valueStart])
                 result!.append(contentsOf: mapped)
                 copied = valueEnd
