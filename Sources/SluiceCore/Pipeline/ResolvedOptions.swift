@@ -72,6 +72,8 @@ public struct ResolvedProxy: Sendable {
     public var allowXSendfile = false
     public var healthCheck: String?
     public var healthCheckInterval = 5
+    /// `proxy.forwarded`; empty by default (no `Forwarded` header, only `X-Forwarded-*`).
+    public var forwarded: ForwardedParameters = []
 
     public init() {}
 
@@ -95,5 +97,6 @@ public struct ResolvedProxy: Sendable {
         if let value = options.allowXSendfile { allowXSendfile = value }
         if let value = options.healthCheck { healthCheck = value }
         if let value = options.healthCheckInterval { healthCheckInterval = value }
+        if let value = options.forwarded { forwarded = value }
     }
 }

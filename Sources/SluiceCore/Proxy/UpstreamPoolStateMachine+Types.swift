@@ -78,12 +78,12 @@ extension UpstreamPoolStateMachine {
         case none
         /// Run the request on the connection.
         case lease(Lease)
-        /// The backlog is full: answer 503 (with `Retry-After`).
+        /// The backlog is full: answer 503 with `Retry-After` (`connectionUnavailable(.backlogFull)`).
         case reject(RequestID)
         /// The backend failed to connect: these waiters go back to the balancer (`connectionUnavailable`
         /// `.backendFailed` on their request machines); the caller marks the backend failed once.
         case moveToAnotherBackend([RequestID])
-        /// The pool shut down: these waiters get 503.
+        /// The pool is shutting down: these requests get 503 (`connectionUnavailable(.shuttingDown)`).
         case fail([RequestID])
     }
 

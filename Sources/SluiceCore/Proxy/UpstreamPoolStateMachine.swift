@@ -69,7 +69,7 @@ public struct UpstreamPoolStateMachine: Sendable {
     public mutating func requestConnection(
         _ request: RequestID, on eventLoop: EventLoopID, fresh: Bool = false, now: UInt64
     ) -> Action {
-        guard case .running = state else { return Action(request: .reject(request)) }
+        guard case .running = state else { return Action(request: .fail([request])) }
         if !fresh, let connection = takeIdle(preferring: eventLoop) {
             return Action(request: .lease(lease(connection, to: request)))
         }

@@ -261,7 +261,7 @@ typealias Pool = UpstreamPoolStateMachine
             Step(.established(0), Self.lease(1, 0, reused: false)),
             Step(.shutdown, Pool.Action(request: .fail([.init(2), .init(3)]))),
             Step(.shutdown),
-            Step(.request(4, loop: 0), Pool.Action(request: .reject(.init(4)))),
+            Step(.request(4, loop: 0), Pool.Action(request: .fail([.init(4)]))),
             Step(.established(1), Self.close(1)),
         ])
         #expect(!pool.isShutDown)
