@@ -56,6 +56,9 @@ public struct ResolvedProxy: Sendable {
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
     public var responseHeaderRewrites: [HeaderRewrite] = []
+    /// The blocks the header rules come from (their `%n` refer to that block's enclosing regex condition).
+    public var requestHeaderRewritesBlock: Int?
+    public var responseHeaderRewritesBlock: Int?
     /// Default 64 connections per backend, shared by all event loops.
     public var maxPoolSize = 64
     /// Default 1000 requests per backend connection.
@@ -84,8 +87,14 @@ public struct ResolvedProxy: Sendable {
         }
         if let value = options.balancer { balancer = value }
         if let value = options.uriRewrite { uriRewrite = RuleSet(rules: value, block: block, key: "_uri") }
-        if let value = options.requestHeaderRewrites { requestHeaderRewrites = value }
-        if let value = options.responseHeaderRewrites { responseHeaderRewrites = value }
+        if let value = options.requestHeaderRewrites {
+            requestHeaderRewrites = value
+            requestHeaderRewritesBlock = block
+        }
+        if let value = options.responseHeaderRewrites {
+            responseHeaderRewrites = value
+            responseHeaderRewritesBlock = block
+        }
         if let value = options.maxPoolSize { maxPoolSize = value }
         if let value = options.maxKeepAliveRequests { maxKeepAliveRequests = value }
         if let value = options.disableTime { disableTime = value }

@@ -41,6 +41,15 @@ public enum ForwardedRequestHeaders {
             self.rewrites = rewrites
             self.rewriteContext = rewriteContext
         }
+
+        /// The options a routed request's `proxy-core.rewrite-request` and `proxy.forwarded` give.
+        public init(_ routed: RoutedRequest, site: Site) {
+            let proxy = routed.options.proxy
+            self.init(
+                forwarded: proxy.forwarded, rewrites: proxy.requestHeaderRewrites,
+                rewriteContext: proxy.requestHeaderRewrites.isEmpty
+                    ? RewriteContext() : RewriteContext(routed, site: site, block: proxy.requestHeaderRewritesBlock))
+        }
     }
 
     /// Whether a request asks for a WebSocket tunnel (RFC 6455 §4.1): `GET`, HTTP/1.1 or later, `Upgrade`
