@@ -7,6 +7,7 @@ enum BenchmarkRegistry {
         scenarios += [BalancerTicketBenchmark(), BalancerSimulationBenchmark()] as [any BenchmarkScenario]
         scenarios += StaticBenchmark.all as [any BenchmarkScenario]
         scenarios += AuthBenchmark.all as [any BenchmarkScenario]
+        scenarios += ProxyBenchmark.all as [any BenchmarkScenario]
         return scenarios
     }
 }

@@ -55,6 +55,8 @@ public struct ProxyOptions: Sendable {
     public var allowXSendfile: Bool?
     public var healthCheck: String?
     public var healthCheckInterval: Int?
+    /// `proxy.forwarded` (lighttpd 1.4): the RFC 7239 `Forwarded` parameters to send.
+    public var forwarded: ForwardedParameters?
 
     public init() {}
 }

@@ -84,7 +84,29 @@ extension SiteCompiler {
                 diagnostics.error("proxy-core.health-check must be a path starting with '/'", at: setting.value.location)
             }
         }
+        proxy.forwarded = compileForwarded(block)
         return proxy
+    }
+
+    /// `proxy.forwarded = ( "for" => 1, "proto" => "enable", ... )`: lighttpd 1.4 accepts exactly the keys
+    /// by, for, host, proto, remote_user, with 0/1/enable/disable values.
+    private mutating func compileForwarded(_ block: ConfigBlock) -> ForwardedParameters? {
+        guard let setting = block["proxy.forwarded"], let entries = setting.value.array else { return nil }
+        var parameters = ForwardedParameters()
+        for entry in entries {
+            guard let key = entry.key, let parameter = ForwardedParameters(configKey: key) else {
+                diagnostics.error(
+                    "proxy.forwarded keys are \"for\", \"proto\", \"host\", \"by\" and \"remote_user\"",
+                    at: entry.keyLocation ?? entry.value.location)
+                continue
+            }
+            guard let enabled = entry.value.booleanValue else {
+                diagnostics.error("proxy.forwarded values are 1, 0, \"enable\" or \"disable\"", at: entry.value.location)
+                continue
+            }
+            if enabled { parameters.insert(parameter) }
+        }
+        return parameters
     }
 
     /// `( "_uri" => ( regex => repl ), "Header-Name" => ( regex => repl ) )`.

@@ -58,6 +58,9 @@ public struct ResolvedProxy: Sendable {
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
     public var responseHeaderRewrites: [HeaderRewrite] = []
+    /// The blocks the header rules come from (their `%n` refer to that block's enclosing regex condition).
+    public var requestHeaderRewritesBlock: Int?
+    public var responseHeaderRewritesBlock: Int?
     /// Default 64 connections per backend, shared by all event loops.
     public var maxPoolSize = 64
     /// Default 1000 requests per backend connection.
@@ -74,6 +77,8 @@ public struct ResolvedProxy: Sendable {
     public var allowXSendfile = false
     public var healthCheck: String?
     public var healthCheckInterval = 5
+    /// `proxy.forwarded`; empty by default (no `Forwarded` header, only `X-Forwarded-*`).
+    public var forwarded: ForwardedParameters = []
 
     public init() {}
 
@@ -84,8 +89,14 @@ public struct ResolvedProxy: Sendable {
         }
         if let value = options.balancer { balancer = value }
         if let value = options.uriRewrite { uriRewrite = RuleSet(rules: value, block: block, key: "_uri") }
-        if let value = options.requestHeaderRewrites { requestHeaderRewrites = value }
-        if let value = options.responseHeaderRewrites { responseHeaderRewrites = value }
+        if let value = options.requestHeaderRewrites {
+            requestHeaderRewrites = value
+            requestHeaderRewritesBlock = block
+        }
+        if let value = options.responseHeaderRewrites {
+            responseHeaderRewrites = value
+            responseHeaderRewritesBlock = block
+        }
         if let value = options.maxPoolSize { maxPoolSize = value }
         if let value = options.maxKeepAliveRequests { maxKeepAliveRequests = value }
         if let value = options.disableTime { disableTime = value }
@@ -97,5 +108,6 @@ public struct ResolvedProxy: Sendable {
         if let value = options.allowXSendfile { allowXSendfile = value }
         if let value = options.healthCheck { healthCheck = value }
         if let value = options.healthCheckInterval { healthCheckInterval = value }
+        if let value = options.forwarded { forwarded = value }
     }
 }
