@@ -6,7 +6,7 @@ import SluiceCore
 /// (SPEC §7): one request through the stages, each decision printed; no backend is contacted.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain",
+        commandName: "sluice explain",
         abstract: "Dry-run one request through the stages and print each decision.")
 
     @Option(name: .customShort("f"), help: ArgumentHelp("The config file (default: etc/sluice.conf or the built-in one).", valueName: "FILE"))

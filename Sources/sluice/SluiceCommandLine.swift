@@ -11,8 +11,11 @@ struct SluiceCommand: ParsableCommand {
         discussion: """
             With no -f, uses etc/sluice.conf under the current directory if it exists, else a built-in default \
             (static files from the current directory on 127.0.0.1:8080).
-            """,
-        subcommands: [ExplainCommand.self])
+
+
+            sluice explain -f FILE [--method M] [--host H] [--remote-ip IP] [--json] URL
+              dry-runs one request through the stages and prints each decision (see `sluice explain -h`).
+            """)
 
     @Option(name: .customShort("f"), help: ArgumentHelp("The config file.", valueName: "FILE"))
     var file: String?
@@ -37,23 +40,19 @@ struct SluiceCommand: ParsableCommand {
 /// Parses arguments and runs; returns the process exit code.
 enum SluiceCommandLine {
     static func run(_ arguments: [String]) async -> Int32 {
+        if arguments.first == "explain" {
+            // A command of its own (not an ArgumentParser subcommand), so its -f is its own.
+            do {
+                return try ExplainCommand.parse(Array(arguments.dropFirst())).runExplain()
+            } catch {
+                return usageFailure(error, ExplainCommand.self)
+            }
+        }
         let command: SluiceCommand
         do {
-            let parsed = try SluiceCommand.parseAsRoot(arguments)
-            if let explain = parsed as? ExplainCommand { return explain.runExplain() }
-            guard let root = parsed as? SluiceCommand else {
-                Swift.print(SluiceCommand.helpMessage())
-                return 0
-            }
-            command = root
+            command = try SluiceCommand.parse(arguments)
         } catch {
-            let code = SluiceCommand.exitCode(for: error)
-            if code == .success {
-                Swift.print(SluiceCommand.fullMessage(for: error))
-                return 0
-            }
-            writeError(SluiceCommand.fullMessage(for: error))
-            return 2
+            return usageFailure(error, SluiceCommand.self)
         }
         if command.version {
             Swift.print("sluice \(SluiceVersion.string)")
@@ -76,6 +75,16 @@ enum SluiceCommandLine {
             return 0
         }
         return await ServeMode.run(source: source, checked: checked)
+    }
+
+    /// Help and version requests exit 0; every other parse error is a usage error (exit 2).
+    static func usageFailure(_ error: Error, _ command: any ParsableCommand.Type) -> Int32 {
+        if command.exitCode(for: error) == .success {
+            Swift.print(command.fullMessage(for: error))
+            return 0
+        }
+        writeError(command.fullMessage(for: error))
+        return 2
     }
 
     static func writeError(_ text: String) {

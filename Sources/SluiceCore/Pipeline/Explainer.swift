@@ -16,7 +16,8 @@ public struct ExplainReport: Sendable {
 
     /// Aligned text, one step per line (SPEC §7).
     public var text: String {
-        steps.map { $0.kind.padding(toLength: 9, withPad: " ", startingAt: 0) + " " + $0.text }.joined(separator: "\n")
+        steps.map { $0.kind + String(repeating: " ", count: max(1, 10 - $0.kind.count)) + $0.text }
+            .joined(separator: "\n")
     }
 
     /// The same as one JSON object: `{"steps": [{"kind": ..., ...}, ...]}`.
@@ -65,8 +66,13 @@ public enum Explainer {
         }
         guard routed.outcome == .proceed else { return report }
         if let policy = routed.options.authPolicy, let rule = policy.rule(forPath: routed.path) {
-            report.add("auth", "\(rule.pathPrefix) realm \"\(rule.realm)\" requires \(rule.requirement)",
-                       [("path", rule.pathPrefix), ("realm", rule.realm), ("require", "\(rule.requirement)")])
+            let requirement: String
+            switch rule.requirement {
+            case .validUser: requirement = "valid-user"
+            case .users(let users): requirement = users.map { "user=" + $0 }.joined(separator: "|")
+            }
+            report.add("auth", "\(rule.pathPrefix) realm \"\(rule.realm)\" requires \(requirement)",
+                       [("path", rule.pathPrefix), ("realm", rule.realm), ("require", requirement)])
         }
         let proxy = routed.options.proxy
         guard let backends = proxy.backends else {

@@ -1,0 +1,63 @@
+import LighttpdConfig
+import Testing
+@testable import SluiceCore
+
+@Suite struct ExplainerTests {
+    static let canonical = """
+        server.modules = ( "mod_rewrite", "mod_proxy_core", "mod_proxy_backend_http" )
+        url.rewrite-once = ( "^/static/.*" => "", "(.*)" => "/proxy$1" )
+        $HTTP["url"] =^ "/proxy" {
+          proxy-core.protocol        = "http"
+          proxy-core.balancer        = "sqf"
+          proxy-core.backends        = ( "127.0.0.1:3001", "127.0.0.1:3002", "127.0.0.1:3003",
+                                         "127.0.0.1:3004", "127.0.0.1:3005" )
+          proxy-core.rewrite-request = ( "_uri" => ( "^/proxy(.*)" => "$1" ) )
+        }
+        """
+
+    private func explain(_ config: String, _ target: String, method: String = "GET") -> ExplainReport {
+        let loaded = SiteLoader.load(text: config, file: "t.conf", resolveNames: false)
+        #expect(loaded.isValid, "\(loaded.diagnostics.sorted)")
+        let facts = RequestFacts(method: method, target: Array(target.utf8), host: "example.com")
+        return Explainer.explain(facts, headers: HeaderList(), site: loaded.site)
+    }
+
+    @Test func canonicalConfigReadsLikeTheSpec() {
+        #expect(explain(Self.canonical, "/app/a%20b?x=1").text == """
+            request   GET /app/a%20b?x=1  host=example.com
+            cond      $HTTP["url"] =^ "/proxy"  false
+            rewrite   url.rewrite-once rule 2 "(.*)" => "/proxy$1"  ->  /proxy/app/a%20b?x=1
+            cond      $HTTP["url"] =^ "/proxy"  true
+            proxy     _uri "^/proxy(.*)" => "$1"  ->  /app/a%20b?x=1
+            balance   sqf over 5 backends (in flight now: none)
+            upstream  GET /app/a%20b?x=1 HTTP/1.1  X-Forwarded-Prefix: (none)
+            """)
+    }
+
+    @Test func staticPassthroughAndRedirects() {
+        let report = explain(Self.canonical, "/static/app.css")
+        #expect(report.steps.map(\.kind) == ["request", "cond", "rewrite", "static"])
+        #expect(report.steps[2].text.hasSuffix("(unchanged, stop)"))
+        let redirect = explain("server.modules = ( \"mod_redirect\" )\nurl.redirect = ( \"^/old(.*)\" => \"/new$1\" )", "/old/x")
+        #expect(redirect.steps.last?.text == "url.redirect rule 1 \"^/old(.*)\" => \"/new$1\"  ->  301 /new/x")
+    }
+
+    @Test func prefixStrippedUnderASubPathIsForwarded() {
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/app" {
+              proxy-core.backends = ( "127.0.0.1:8080" )
+              proxy-core.rewrite-request = ( "_uri" => ( "^/app(.*)" => "$1" ) )
+            }
+            """
+        #expect(explain(config, "/app").steps.last?.text == "GET / HTTP/1.1  X-Forwarded-Prefix: /app")
+        #expect(explain(config, "/app?x=1").steps.last?.text == "GET /?x=1 HTTP/1.1  X-Forwarded-Prefix: /app")
+    }
+
+    @Test func jsonIsOneObjectWithEscapedStrings() {
+        let json = explain(Self.canonical, "/a\"b").json
+        #expect(json.hasPrefix("{\"steps\": [") && json.hasSuffix("]}"))
+        #expect(json.contains(#""condition": "$HTTP[\"url\"] =^ \"/proxy\"""#))
+        #expect(json.contains(#""target": "/a\"b""#))
+    }
+}
