@@ -21,15 +21,15 @@ enum ServeMode {
             return 1
         }
         let logger = Logger(label: "sluice") { _ in handler }
-        let runtime: SiteRuntime
+        let sluice = SluiceServer(threads: server.maxWorker, maxConnections: server.maxConnections)
         do {
-            runtime = try SiteRuntime(site: checked.site, errorLog: logger)
+            sluice.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: sluice.group))
         } catch {
             SluiceCommandLine.writeError("sluice: \(error)")
+            try? await sluice.group.shutdownGracefully()
             return 1
         }
         if let pidFile = server.pidFile { writePIDFile(pidFile, logger: logger) }
-        let sluice = SluiceServer(runtime: runtime, threads: server.maxWorker)
         do {
             let addresses = try await sluice.start()
             let shown = addresses.map(ServeMode.describe).joined(separator: ", ")
@@ -89,7 +89,7 @@ enum ServeMode {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
         }
         do {
-            server.runtimes.replace(with: try SiteRuntime(site: checked.site, errorLog: logger))
+            server.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: server.group))
             logger.info("sluice: configuration reloaded; new connections use it")
         } catch {
             logger.error("sluice: reload failed: \(error)")

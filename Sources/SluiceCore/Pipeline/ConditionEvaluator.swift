@@ -7,6 +7,11 @@ public struct ActiveBlocks: Sendable {
     /// Per block: captures of its `=~` condition when it matched and some value uses `%n`.
     public var captures: [Captures?]
 
+    public init(active: [Bool], captures: [Captures?]) {
+        self.active = active
+        self.captures = captures
+    }
+
     /// Blocks in config order that apply.
     public var indices: [Int] { active.indices.filter { active[$0] } }
 }

@@ -7,8 +7,9 @@ import SluiceCore
 /// Runs the stages for each request of one client connection: route (conditions, rewrite, redirect), then
 /// auth, then the proxy or static files, and writes the answer. The decisions are SluiceCore's; this
 /// handler turns them into writes.
-final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     enum State {
@@ -17,6 +18,10 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case discardingBody
         /// A file body is being written (for TLS, or waiting for writability).
         case sendingFile(FileBodyWriter)
+        /// The request is proxied; its body parts go to the exchange.
+        case proxying(ProxyExchange)
+        /// The connection became a WebSocket tunnel.
+        case tunnelling
     }
 
     let runtime: SiteRuntime
@@ -27,6 +32,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     var dates = DateHeaderCache()
     /// The request being answered, for the access log.
     var current: RequestRecord?
+    /// Reads from the client are held (its body waits for the backend: back-pressure).
+    var readsPaused = false
+    var pendingRead = false
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime
@@ -38,22 +46,50 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             requestHead(head, context: context)
-        case .body:
-            break
+        case .body(let buffer):
+            if case .proxying(let exchange) = state { exchange.clientBody(buffer) }
         case .end:
-            if case .discardingBody = state { state = .idle }
+            switch state {
+            case .discardingBody: state = .idle
+            case .proxying(let exchange): exchange.clientEnd()
+            default: break
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsPaused {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func setClientReadsPaused(_ paused: Bool, context: ChannelHandlerContext) {
+        readsPaused = paused
+        if !paused && pendingRead {
+            pendingRead = false
+            context.read()
         }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, case .sendingFile(let writer) = state {
-            writer.resume(context: context)
+        if context.channel.isWritable {
+            switch state {
+            case .sendingFile(let writer): writer.resume(context: context)
+            case .proxying(let exchange): exchange.clientWritable()
+            default: break
+            }
         }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if case .sendingFile(let writer) = state { writer.abandon() }
+        switch state {
+        case .sendingFile(let writer): writer.abandon()
+        case .proxying(let exchange): exchange.clientClosed()
+        default: break
+        }
         state = .idle
         context.fireChannelInactive()
     }
@@ -112,9 +148,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         if options.proxy.backends != nil {
-            // The proxy core is the next stage to be built; until then proxied paths answer 502.
-            runtime.errorLog.error("\(head.method.rawValue) \(head.uri): proxying is not available in this build")
-            sendError(.badGateway, head: head, keepAlive: keepAlive, context: context)
+            proxyRequest(routed, head: head, keepAlive: keepAlive, context: context)
             return
         }
         serveStatic(routed, head: head, keepAlive: keepAlive, context: context)

@@ -1,5 +1,6 @@
 import LighttpdConfig
 import Logging
+import NIOCore
 import SluiceCore
 
 /// Everything the request path needs from one loaded configuration, built once at start (and again on each
@@ -12,12 +13,15 @@ public final class SiteRuntime: Sendable {
     public let errorLog: Logger
     /// One writer per `accesslog.filename` in the config.
     let accessLogs: [String: AccessLogWriter]
+    /// Backend groups and upstream pools, by the block that sets `proxy-core.backends`.
+    let proxyRoutes: ProxyRoutes
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init(site: Site, errorLog: Logger) throws(StartError) {
+    /// `eventLoops`: the server's loops (upstream connections live on them).
+    public init(site: Site, errorLog: Logger, eventLoops: EventLoopGroup) throws(StartError) {
         self.site = site
         self.router = RequestRouter(site: site)
         self.errorLog = errorLog
@@ -31,6 +35,12 @@ public final class SiteRuntime: Sendable {
             }
         }
         self.accessLogs = logs
+        self.proxyRoutes = ProxyRoutes(site: site, eventLoops: eventLoops)
+    }
+
+    /// Closes idle upstream connections (after a reload replaced this runtime, or at shutdown).
+    public func shutdownUpstreams() {
+        for route in proxyRoutes.routes.values { route.shutdown() }
     }
 
     public var server: ServerSettings { site.server }

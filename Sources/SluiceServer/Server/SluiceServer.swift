@@ -13,7 +13,7 @@ import Synchronization
 /// the HTTP/1.1 pipeline (`HTTPChannelSetup`), and shuts down gracefully.
 public final class SluiceServer: Sendable {
     public let group: MultiThreadedEventLoopGroup
-    public let runtimes: RuntimeHolder
+    private let holder: Mutex<RuntimeHolder?>
     private let quiescing: ServerQuiescingHelper
     private let counter: ConnectionCounter
     private let channels: Mutex<[Channel]>
@@ -22,14 +22,34 @@ public final class SluiceServer: Sendable {
         public var description: String
     }
 
-    /// `threads`: event loops; 0 means one per core (`server.max-worker`).
-    public init(runtime: SiteRuntime, threads: Int = 0) {
+    /// `threads`: event loops; 0 means one per core (`server.max-worker`). `maxConnections`:
+    /// `server.max-connections`. Install a runtime (built on `group`) before `start`.
+    public init(threads: Int = 0, maxConnections: Int) {
         let count = threads > 0 ? threads : System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: count)
-        runtimes = RuntimeHolder(runtime)
+        holder = Mutex(nil)
         quiescing = ServerQuiescingHelper(group: group)
-        counter = ConnectionCounter(limit: runtime.server.maxConnections)
+        counter = ConnectionCounter(limit: maxConnections)
         channels = Mutex([])
+    }
+
+    /// The runtime new connections use; installing another one (reload) leaves open connections on theirs.
+    public var runtimes: RuntimeHolder {
+        guard let holder = holder.withLock({ $0 }) else { preconditionFailure("SluiceServer: install a runtime before use") }
+        return holder
+    }
+
+    public func install(_ runtime: SiteRuntime) {
+        let previous: SiteRuntime? = holder.withLock { holder in
+            if let existing = holder {
+                let old = existing.current
+                existing.replace(with: runtime)
+                return old
+            }
+            holder = RuntimeHolder(runtime)
+            return nil
+        }
+        previous?.shutdownUpstreams()
     }
 
     /// Binds every listener; returns the bound addresses (port 0 in a config gives an ephemeral port).
@@ -103,6 +123,7 @@ public final class SluiceServer: Sendable {
             done.succeed()
         }
         try? await done.futureResult.get()
+        holder.withLock { $0 }?.current.shutdownUpstreams()
         // Shut the loops down from a Dispatch queue so no continuation is left to run on a stopped loop.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             group.shutdownGracefully(queue: .global()) { _ in continuation.resume() }

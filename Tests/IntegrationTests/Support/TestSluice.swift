@@ -24,8 +24,16 @@ struct TestSluice: Sendable {
         guard loaded.isValid else {
             throw ConfigError(description: loaded.diagnostics.sorted.map(\.description).joined(separator: "\n"))
         }
-        let runtime = try SiteRuntime(site: loaded.site, errorLog: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let server = SluiceServer(runtime: runtime, threads: threads)
+        let server = SluiceServer(threads: threads, maxConnections: loaded.site.server.maxConnections)
+        do {
+            server.install(
+                try SiteRuntime(
+                    site: loaded.site, errorLog: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                    eventLoops: server.group))
+        } catch {
+            await server.shutdown(timeout: .seconds(1))
+            throw error
+        }
         let addresses: [SocketAddress]
         do {
             addresses = try await server.start()

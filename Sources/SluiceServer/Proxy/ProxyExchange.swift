@@ -1,0 +1,434 @@
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+/// One proxied request, from choosing a backend to the last byte of the answer. Confined to the client
+/// connection's event loop. The decisions (which failure gives which status, when to retry, when a
+/// connection may be reused) are `ProxyRequestStateMachine`'s; this class runs its actions: balancer,
+/// pool, upstream writes, client writes, timers.
+final class ProxyExchange: UpstreamDelegate {
+    typealias Machine = ProxyRequestStateMachine
+
+    unowned let handler: HTTPRequestHandler
+    let context: ChannelHandlerContext
+    let route: ProxyRoute
+    let routed: RoutedRequest
+    let clientHead: HTTPRequestHead
+    let clientKeepAlive: Bool
+    private let backendTarget: BackendTarget
+    private let proxy: ResolvedProxy
+    private var machine: Machine
+    private let balancing: BalancingRequest
+    private let bodyFraming: RequestBodyFraming
+
+    private var ticket: BackendTicket?
+    private var inBacklog = false
+    private var lease: (pool: UpstreamPool, id: UpstreamPoolStateMachine.RequestID)?
+    private var connection: UpstreamConnection?
+    private var dedicated = false
+    /// Client body parts that arrived before a connection was ready (reads are paused meanwhile).
+    private var pendingBody: [ByteBuffer] = []
+    private var clientEnded = false
+    private var requestSent = false
+    private var responseHead: HTTPResponseHead?
+    private var bodyBytesSent: Int64 = 0
+    private var timer: Scheduled<Void>?
+    private var finished = false
+
+    init(handler: HTTPRequestHandler, context: ChannelHandlerContext, route: ProxyRoute, routed: RoutedRequest,
+         target: BackendTarget, head: HTTPRequestHead, keepAlive: Bool, site: Site) {
+        self.handler = handler
+        self.context = context
+        self.route = route
+        self.routed = routed
+        self.clientHead = head
+        self.clientKeepAlive = keepAlive
+        self.backendTarget = target
+        self.proxy = routed.options.proxy
+        let upgrade = ForwardedRequestHeaders.isWebSocketUpgrade(
+            method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
+        if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
+            bodyFraming = length > 0 ? .length(length) : .none
+        } else if head.headers.contains(name: "Transfer-Encoding") {
+            bodyFraming = .chunked
+        } else {
+            bodyFraming = .none
+        }
+        let hasBody: Bool
+        if case .none = bodyFraming { hasBody = false } else { hasBody = true }
+        machine = Machine(
+            method: head.method.rawValue, hasRequestBody: hasBody, isUpgrade: upgrade,
+            configuration: .init(routed.options.proxy, backendCount: route.pools.count))
+        let path = routed.facts.rawPath
+        balancing = BalancingRequest(
+            host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
+            clientAddress: routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown)
+        _ = site
+    }
+
+    private var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+    func start() {
+        run(machine.start())
+    }
+
+    // MARK: Client side events (client loop)
+
+    func clientBody(_ buffer: ByteBuffer) {
+        if let connection, requestSent {
+            connection.write(.body(.byteBuffer(buffer)), flush: true)
+            if !connection.channel.isWritable { handler.setClientReadsPaused(true, context: context) }
+        } else {
+            pendingBody.append(buffer)
+            handler.setClientReadsPaused(true, context: context)
+        }
+    }
+
+    func clientEnd() {
+        clientEnded = true
+        if let connection, requestSent {
+            connection.write(.end(nil), flush: true)
+            armReadTimer()
+            run(machine.requestBodySent())
+        }
+    }
+
+    func clientClosed() {
+        guard !finished else { return }
+        run(machine.clientClosed())
+    }
+
+    /// The client can take more: resume reading the backend.
+    func clientWritable() {
+        guard let connection else { return }
+        hop(connection.eventLoop) { connection.setReadsPaused(false) }
+    }
+
+    // MARK: Upstream events (upstream loop → client loop)
+
+    func upstreamReceived(_ part: HTTPClientResponsePart) {
+        onClientLoop { self.received(part) }
+    }
+
+    func upstreamFailed(_ error: Error) {
+        onClientLoop {
+            guard !self.finished else { return }
+            self.handler.runtime.errorLog.error("backend \(self.backendName): malformed response: \(error)")
+            self.run(self.machine.malformedResponse())
+        }
+    }
+
+    func upstreamClosed() {
+        onClientLoop {
+            guard !self.finished, self.connection != nil else { return }
+            self.run(self.machine.backendClosed(now: self.now))
+        }
+    }
+
+    func upstreamWritabilityChanged(_ writable: Bool) {
+        onClientLoop { self.handler.setClientReadsPaused(!writable, context: self.context) }
+    }
+
+    private func received(_ part: HTTPClientResponsePart) {
+        guard !finished else { return }
+        switch part {
+        case .head(let head):
+            responseHead = head
+            if head.status.code >= 200 { timer?.cancel() }
+            run(machine.responseHead(status: Int(head.status.code)))
+            if head.status.code >= 200 { armReadTimer() }
+        case .body(let buffer):
+            armReadTimer()
+            run(machine.responseBodyPart(), body: buffer)
+        case .end:
+            timer?.cancel()
+            let reusable = responseHead?.isKeepAlive ?? false
+            run(machine.responseEnd(reusable: reusable))
+        }
+    }
+
+    // MARK: Actions
+
+    private func run(_ action: Machine.Action, body: ByteBuffer? = nil) {
+        switch action {
+        case .none:
+            break
+        case .chooseBackend(let finishing):
+            if let finishing { finishTicket(finishing) }
+            chooseBackend()
+        case .waitForBackend(let until):
+            if !inBacklog { inBacklog = route.backlog.tryEnter() }
+            schedule(at: until) { [self] in run(machine.backendWaitTimerFired(now: now)) }
+        case .requestPooledConnection(let fresh, let waitDeadline):
+            requestConnection(fresh: fresh, waitDeadline: waitDeadline)
+        case .openDedicatedConnection:
+            openDedicatedConnection()
+        case .sendRequestHead:
+            sendRequestHead()
+        case .forwardInterimResponse:
+            if let head = responseHead { handler.writeInterim(head, context: context) }
+        case .forwardResponseHead:
+            forwardResponseHead()
+        case .forwardResponseBodyPart:
+            if let body {
+                bodyBytesSent += Int64(body.readableBytes)
+                context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+                if !context.channel.isWritable, let connection {
+                    hop(connection.eventLoop) { connection.setReadsPaused(true) }
+                }
+            }
+        case .startTunnel:
+            startTunnel()
+        case .finishResponse(let backendReusable, let closeClient):
+            finished = true
+            leaveBacklog()
+            finishTicket(.success)
+            releaseConnection(reusable: backendReusable)
+            let keepAlive = clientKeepAlive && !closeClient && responseFramed
+            handler.finishProxied(
+                status: responseHead?.status ?? .ok, bodyBytes: bodyBytesSent, keepAlive: keepAlive, context: context)
+        case .respond(let error, let cleanup):
+            finished = true
+            self.cleanup(cleanup)
+            handler.errorLog("\(clientHead.method.rawValue) \(clientHead.uri): \(error.status) \(error.reason)")
+            handler.proxyFailed(
+                HTTPResponseStatus(statusCode: error.status), retryAfter: error.retryAfter, keepAlive: clientKeepAlive,
+                context: context)
+        case .closeClient(let cleanup):
+            finished = true
+            self.cleanup(cleanup)
+            handler.errorLog("\(clientHead.method.rawValue) \(clientHead.uri): backend \(backendName) failed mid-response; closing the client connection")
+            handler.abortProxied(context: context)
+        }
+    }
+
+    private var backendName: String { ticket?.backend.name ?? "(none)" }
+
+    /// A client that cannot be told where the body ends (HTTP/1.0 without Content-Length) learns it from the close.
+    private var responseFramed: Bool {
+        clientHead.version.minor >= 1 || responseHead?.headers.contains(name: "Content-Length") == true
+    }
+
+    private func chooseBackend() {
+        guard let ticket = route.group.begin(for: balancing, now: now) else {
+            run(machine.noBackendAvailable(
+                now: now, nextRecovery: route.group.nextRecovery(after: now),
+                backlogHasRoom: inBacklog || route.backlog.hasRoom))
+            return
+        }
+        self.ticket = ticket
+        run(machine.backendChosen(now: now))
+    }
+
+    private func requestConnection(fresh: Bool, waitDeadline: UInt64) {
+        guard let ticket else { return }
+        let pool = route.pools[ticket.backend.index]
+        let (id, future) = pool.lease(on: context.eventLoop, fresh: fresh)
+        lease = (pool, id)
+        schedule(at: waitDeadline) { [self] in
+            guard let lease else { return }
+            lease.pool.cancel(lease.id)
+            self.lease = nil
+            run(machine.connectionWaitTimedOut(now: now))
+        }
+        future.assumeIsolated().whenComplete { [self] result in
+            guard self.lease?.id == id else {
+                if case .success(let leased) = result { pool.release(leased.connection, reusable: true) }
+                return
+            }
+            timer?.cancel()
+            self.lease = nil
+            switch result {
+            case .success(let leased):
+                guard !finished else {
+                    pool.release(leased.connection, reusable: true)
+                    return
+                }
+                attach(leased.connection)
+                run(machine.connected(reused: leased.isReused))
+            case .failure(let error):
+                let reason: Machine.Unavailability
+                switch error as? UpstreamPool.LeaseError {
+                case .backlogFull: reason = .backlogFull
+                case .shuttingDown: reason = .shuttingDown
+                default: reason = .backendFailed
+                }
+                run(machine.connectionUnavailable(reason, now: now))
+            }
+        }
+    }
+
+    private func openDedicatedConnection() {
+        guard let ticket else { return }
+        let pool = route.pools[ticket.backend.index]
+        dedicated = true
+        UpstreamConnection.connect(
+            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, proxy.connectTimeout))),
+            id: .init(-1)
+        ).assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let connection):
+                guard !finished else {
+                    connection.channel.close(promise: nil)
+                    return
+                }
+                attach(connection)
+                run(machine.connected(reused: false))
+            case .failure:
+                ticket.backend.health.connectFailed(at: now)
+                run(machine.connectFailed(now: now))
+            }
+        }
+    }
+
+    private func attach(_ connection: UpstreamConnection) {
+        self.connection = connection
+        hop(connection.eventLoop) { connection.attach(self) }
+    }
+
+    private func sendRequestHead() {
+        guard let connection else { return }
+        let forwarding = ForwardingContext(
+            peer: PeerAddress(routed.facts.remoteAddress), scheme: routed.facts.scheme,
+            host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
+            remoteUser: handler.current?.user)
+        let fields = ForwardedRequestHeaders.build(
+            clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
+            context: forwarding, options: .init(routed, site: handler.runtime.site))
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(fields.count)
+        for (name, value) in fields { headers.add(name: name, value: value) }
+        let head = HTTPRequestHead(
+            version: .http1_1, method: clientHead.method, uri: String(decoding: backendTarget.target, as: UTF8.self),
+            headers: headers)
+        connection.write(.head(head), flush: pendingBody.isEmpty && !clientEnded)
+        requestSent = true
+        for buffer in pendingBody { connection.write(.body(.byteBuffer(buffer)), flush: false) }
+        pendingBody.removeAll()
+        handler.setClientReadsPaused(false, context: context)
+        if clientEnded {
+            connection.write(.end(nil), flush: true)
+            armReadTimer()
+            run(machine.requestBodySent())
+        } else {
+            connection.channel.flush()
+        }
+    }
+
+    private func forwardResponseHead() {
+        guard let head = responseHead else { return }
+        let mapper = proxy.reverseMap
+            ? ReverseMapper(
+                mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
+                clientHost: clientHead.headers.first(name: "Host"),
+                backend: ticket.flatMap { route.authorities[$0.backend.index] })
+            : nil
+        let fields = ProxiedResponseHeaders.build(
+            head.headers, tunnel: false, reverseMapper: mapper, rewrites: proxy.responseHeaderRewrites,
+            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: proxy.responseHeaderRewritesBlock))
+        handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
+    }
+
+    private func responseFramedAfter(_ fields: [(String, String)]) -> Bool {
+        clientHead.version.minor >= 1 || fields.contains { $0.0.lowercased() == "content-length" }
+    }
+
+    private func startTunnel() {
+        guard let connection, let head = responseHead else { return }
+        finished = true
+        timer?.cancel()
+        leaveBacklog()
+        let fields = ProxiedResponseHeaders.build(head.headers, tunnel: true, reverseMapper: nil)
+        handler.startTunnel(status: head.status, fields: fields, upstream: connection, context: context) { [self] in
+            finishTicket(.success)
+        }
+    }
+
+    private func releaseConnection(reusable: Bool) {
+        guard let connection else { return }
+        self.connection = nil
+        if dedicated {
+            connection.channel.close(promise: nil)
+            return
+        }
+        let pool = ticket.map { route.pools[$0.backend.index] }
+        hop(connection.eventLoop) {
+            connection.attach(nil)
+            if let pool {
+                pool.release(connection, reusable: reusable)
+            } else {
+                connection.channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func cleanup(_ cleanup: Machine.Cleanup) {
+        timer?.cancel()
+        leaveBacklog()
+        if let outcome = cleanup.ticket { finishTicket(outcome) }
+        switch cleanup.connection {
+        case .none:
+            if let connection, dedicated { connection.channel.close(promise: nil) }
+        case .cancelWait:
+            if let lease { lease.pool.cancel(lease.id) }
+            lease = nil
+        case .release(let reusable):
+            releaseConnection(reusable: reusable)
+        }
+    }
+
+    private func finishTicket(_ outcome: BackendOutcome) {
+        _ = ticket?.finish(outcome, at: now)
+        ticket = nil
+    }
+
+    private func leaveBacklog() {
+        if inBacklog {
+            route.backlog.leave()
+            inBacklog = false
+        }
+    }
+
+    // MARK: Timers and loops
+
+    private func armReadTimer() {
+        let timeout = TimeAmount.seconds(Int64(max(1, proxy.readTimeout)))
+        timer?.cancel()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            let exchange = loopBound.value
+            guard !exchange.finished else { return }
+            exchange.run(exchange.machine.readTimeout())
+        }
+    }
+
+    private func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {
+        timer?.cancel()
+        let delay = TimeAmount.nanoseconds(max(0, Int64(deadline) - Int64(now)))
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay, body)
+    }
+
+    private func onClientLoop(_ body: @escaping () -> Void) {
+        if context.eventLoop.inEventLoop {
+            body()
+        } else {
+            let bound = UnsafeTransfer(body)
+            context.eventLoop.execute { bound.value() }
+        }
+    }
+
+    private func hop(_ loop: EventLoop, _ body: @escaping () -> Void) {
+        if loop.inEventLoop {
+            body()
+        } else {
+            let bound = UnsafeTransfer(body)
+            loop.execute { bound.value() }
+        }
+    }
+}
+
+/// Moves a closure to another event loop where only that loop runs it.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

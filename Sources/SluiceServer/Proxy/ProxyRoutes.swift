@@ -1,0 +1,52 @@
+import NIOCore
+import SluiceCore
+
+/// The backends of one `proxy-core.backends` setting: their balancer group (shared counts and health) and
+/// one upstream pool per backend. Requests matched by the same block share them.
+final class ProxyRoute: Sendable {
+    let group: BackendGroup
+    let pools: [UpstreamPool]
+    let authorities: [BackendAuthority?]
+    /// Requests waiting for a backend to come up (`proxy-core.max-backlog-size`).
+    let backlog: BacklogGate
+
+    init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup) {
+        let health = HealthPolicy(
+            disableTime: UInt64(max(0, proxy.disableTime)) * 1_000_000_000,
+            activeCheck: proxy.healthCheck.map {
+                ActiveHealthCheck(path: $0, interval: UInt64(max(1, proxy.healthCheckInterval)) * 1_000_000_000)
+            })
+        group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
+        pools = zip(group.backends, backends).map { backend, resolved in
+            UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy)
+        }
+        authorities = backends.map(BackendAuthority.init)
+        backlog = BacklogGate(capacity: proxy.maxBacklogSize)
+    }
+
+    func shutdown() {
+        for pool in pools { pool.shutdown() }
+    }
+}
+
+/// Every proxy route of a site, by the block that sets `proxy-core.backends`.
+struct ProxyRoutes: Sendable {
+    let routes: [Int: ProxyRoute]
+
+    init(site: Site, eventLoops: EventLoopGroup) {
+        var routes: [Int: ProxyRoute] = [:]
+        for (index, options) in site.options.enumerated() {
+            guard let backends = options.proxy.backends, !backends.isEmpty else { continue }
+            // The settings in effect for that block alone (its own and those of the blocks it is nested in).
+            var active = [Bool](repeating: false, count: site.config.blocks.count)
+            var cursor: Int? = index
+            while let block = cursor {
+                active[block] = true
+                cursor = site.config.blocks[block].parent
+            }
+            let resolved = ResolvedOptions(site: site, active: ActiveBlocks(active: active, captures: [])).proxy
+            routes[index] = ProxyRoute(backends: backends, proxy: resolved, eventLoops: eventLoops)
+        }
+        self.routes = routes
+    }
+}

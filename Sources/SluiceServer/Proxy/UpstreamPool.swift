@@ -1,0 +1,179 @@
+import NIOCore
+import SluiceCore
+import Synchronization
+
+/// The keep-alive connections to one backend, shared by every event loop (`proxy-core.max-pool-size` counts
+/// them all). Decisions are `UpstreamPoolStateMachine`'s, made under a lock; the I/O they ask for (connect,
+/// close, hand a connection to a waiting request, schedule the idle sweep) runs after the lock is released.
+final class UpstreamPool: Sendable {
+    typealias Machine = UpstreamPoolStateMachine
+
+    struct Leased: @unchecked Sendable {
+        var connection: UpstreamConnection
+        var isReused: Bool
+    }
+
+    enum LeaseError: Error {
+        /// Every connection is busy and the wait queue is full (503).
+        case backlogFull
+        /// Connecting failed: try another backend.
+        case backendFailed
+        case shuttingDown
+    }
+
+    let backend: Backend
+    let address: ResolvedBackend.Address
+    private let loops: [EventLoop]
+    private let loopIndex: [ObjectIdentifier: Int]
+    private let connectTimeout: TimeAmount
+    private let state: Mutex<State>
+
+    private struct State: @unchecked Sendable {
+        var machine: Machine
+        var connections: [Machine.ConnectionID: UpstreamConnection] = [:]
+        var waiters: [Machine.RequestID: EventLoopPromise<Leased>] = [:]
+        var nextID = 0
+        var idleTimer: Scheduled<Void>?
+    }
+
+    init(backend: Backend, address: ResolvedBackend.Address, group: EventLoopGroup, proxy: ResolvedProxy) {
+        self.backend = backend
+        self.address = address
+        loops = Array(group.makeIterator())
+        var index: [ObjectIdentifier: Int] = [:]
+        for (i, loop) in loops.enumerated() { index[ObjectIdentifier(loop)] = i }
+        loopIndex = index
+        connectTimeout = .seconds(Int64(max(1, proxy.connectTimeout)))
+        state = Mutex(State(machine: Machine(configuration: .init(proxy))))
+    }
+
+    private func loopID(_ loop: EventLoop) -> Machine.EventLoopID {
+        Machine.EventLoopID(loopIndex[ObjectIdentifier(loop)] ?? 0)
+    }
+
+    private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+    /// Asks for a connection for a request on `eventLoop`; `fresh` refuses idle ones (the retry after a
+    /// reused connection failed). Returns an id to cancel the wait with.
+    func lease(on eventLoop: EventLoop, fresh: Bool) -> (Machine.RequestID, EventLoopFuture<Leased>) {
+        let promise = eventLoop.makePromise(of: Leased.self)
+        let (id, action) = state.withLock { state -> (Machine.RequestID, Machine.Action) in
+            state.nextID += 1
+            let id = Machine.RequestID(state.nextID)
+            state.waiters[id] = promise
+            return (id, state.machine.requestConnection(id, on: loopID(eventLoop), fresh: fresh, now: Self.now))
+        }
+        run(action)
+        return (id, promise.futureResult)
+    }
+
+    func cancel(_ request: Machine.RequestID) {
+        let (action, waiter) = state.withLock { state in
+            (state.machine.cancelRequest(request), state.waiters.removeValue(forKey: request))
+        }
+        waiter?.fail(LeaseError.shuttingDown)
+        run(action)
+    }
+
+    /// The exchange is done with `connection`; `reusable` when the response was complete and well-formed.
+    func release(_ connection: UpstreamConnection, reusable: Bool) {
+        let action = state.withLock { $0.machine.connectionReleased(connection.id, reusable: reusable, now: Self.now) }
+        run(action)
+    }
+
+    func shutdown() {
+        let action = state.withLock { $0.machine.shutdown() }
+        run(action)
+    }
+
+    var snapshot: Machine.Snapshot { state.withLock { $0.machine.snapshot } }
+
+    // MARK: Running actions (never under the lock)
+
+    private func run(_ action: Machine.Action) {
+        switch action.request {
+        case .none:
+            break
+        case .lease(let lease):
+            let (promise, connection) = state.withLock { ($0.waiters.removeValue(forKey: lease.request), $0.connections[lease.connection]) }
+            if let promise, let connection {
+                promise.succeed(Leased(connection: connection, isReused: lease.isReused))
+            } else if let connection {
+                release(connection, reusable: true)  // the waiter left meanwhile
+            }
+        case .reject(let id):
+            failWaiters([id], LeaseError.backlogFull)
+        case .moveToAnotherBackend(let ids):
+            failWaiters(ids, LeaseError.backendFailed)
+        case .fail(let ids):
+            failWaiters(ids, LeaseError.shuttingDown)
+        }
+        switch action.connection {
+        case .none:
+            break
+        case .create(let id, let loop):
+            open(id, on: loop)
+        case .close(let id):
+            close([id])
+        case .closeAndCreate(let closing, let creating, let loop):
+            close([closing])
+            open(creating, on: loop)
+        case .closeAll(let ids):
+            close(ids)
+        }
+        if let deadline = action.scheduleIdleTimer { scheduleIdleSweep(at: deadline) }
+    }
+
+    private func failWaiters(_ ids: [Machine.RequestID], _ error: LeaseError) {
+        let promises = state.withLock { state in ids.compactMap { state.waiters.removeValue(forKey: $0) } }
+        for promise in promises { promise.fail(error) }
+    }
+
+    private func open(_ id: Machine.ConnectionID, on loop: Machine.EventLoopID) {
+        let eventLoop = loops[min(loop.rawValue, loops.count - 1)]
+        UpstreamConnection.connect(to: address, on: eventLoop, timeout: connectTimeout, id: id).whenComplete { result in
+            switch result {
+            case .success(let connection):
+                connection.handler.onClose = { [weak self] in self?.closed(id) }
+                let action = self.state.withLock { state -> Machine.Action in
+                    state.connections[id] = connection
+                    return state.machine.connectionEstablished(id, now: Self.now)
+                }
+                self.run(action)
+            case .failure:
+                // SPEC §4: the backend is skipped for disable-time; waiters are moved to another backend.
+                self.backend.health.connectFailed(at: Self.now)
+                let action = self.state.withLock { $0.machine.connectionFailed(id, now: Self.now) }
+                self.run(action)
+            }
+        }
+    }
+
+    private func closed(_ id: Machine.ConnectionID) {
+        let action = state.withLock { state -> Machine.Action in
+            state.connections.removeValue(forKey: id)
+            return state.machine.connectionClosed(id, now: Self.now)
+        }
+        run(action)
+    }
+
+    private func close(_ ids: [Machine.ConnectionID]) {
+        let connections = state.withLock { state in ids.compactMap { state.connections[$0] } }
+        for connection in connections { connection.channel.close(promise: nil) }
+    }
+
+    private func scheduleIdleSweep(at deadline: UInt64) {
+        let loop = loops[0]
+        let delay = TimeAmount.nanoseconds(Int64(deadline) - Int64(Self.now))
+        let task = loop.scheduleTask(in: max(delay, .milliseconds(1))) { [weak self] in
+            guard let self else { return }
+            let action = self.state.withLock { $0.machine.idleTimerFired(now: Self.now) }
+            self.run(action)
+        }
+        let previous = state.withLock { state -> Scheduled<Void>? in
+            defer { state.idleTimer = task }
+            return state.idleTimer
+        }
+        previous?.cancel()
+    }
+}

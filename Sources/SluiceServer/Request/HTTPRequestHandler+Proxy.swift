@@ -1,0 +1,92 @@
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+extension HTTPRequestHandler {
+    func errorLog(_ message: String) {
+        runtime.errorLog.error("\(message)")
+    }
+
+    /// Starts the proxy stage for a request whose options name backends.
+    func proxyRequest(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        guard let block = routed.options.proxy.backendsBlock, let route = runtime.proxyRoutes.routes[block] else {
+            errorLog("\(head.uri): no backend group for block \(routed.options.proxy.backendsBlock ?? -1)")
+            sendError(.internalServerError, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        let target: BackendTarget
+        do {
+            target = try BackendTarget.resolve(routed, site: runtime.site)
+        } catch {
+            errorLog("\(head.uri): \(error)")
+            sendError(HTTPResponseStatus(statusCode: error.status), head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        if head.headers.first(name: "Expect")?.lowercased() == "100-continue" {
+            // The backend never sees Expect (lighttpd drops it too); Sluice asks for the body itself.
+            writeInterim(HTTPResponseHead(version: head.version, status: .continue), context: context)
+        }
+        let exchange = ProxyExchange(
+            handler: self, context: context, route: route, routed: routed, target: target, head: head,
+            keepAlive: keepAlive, site: runtime.site)
+        state = .proxying(exchange)
+        exchange.start()
+    }
+
+    func writeInterim(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+        var interim = head
+        interim.version = current?.head.version ?? .http1_1
+        context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+    }
+
+    /// The backend's response head, its fields already cleaned and reverse-mapped.
+    func writeProxiedHead(
+        status: HTTPResponseStatus, fields: [(String, String)], keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        let builder = headBuilder
+        var head = builder.head(
+            status: status, version: current?.head.version ?? .http1_1,
+            fields: fields.map { (name: $0.0, value: $0.1) }, keepAlive: keepAlive)
+        if current?.head.method == .HEAD || status.code == 204 || status.code == 304 {
+            head.headers.remove(name: "Transfer-Encoding")
+        }
+        current?.responseHeaders = head.headers
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    func finishProxied(status: HTTPResponseStatus, bodyBytes: Int64, keepAlive: Bool, context: ChannelHandlerContext) {
+        state = .discardingBody
+        readsPaused = false
+        finish(status: status, headers: current?.responseHeaders ?? HTTPHeaders(), bodyBytes: bodyBytes,
+               keepAlive: keepAlive, context: context)
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
+    }
+
+    /// The exchange failed before a response head went out: answer with an error page.
+    func proxyFailed(_ status: HTTPResponseStatus, retryAfter: Int?, keepAlive: Bool, context: ChannelHandlerContext) {
+        state = .discardingBody
+        readsPaused = false
+        guard let head = current?.head else {
+            context.close(promise: nil)
+            return
+        }
+        let extra: [(name: String, value: String)] = retryAfter.map { [("Retry-After", String($0))] } ?? []
+        // A request body may still be arriving; the connection closes after the answer so no byte of it is
+        // mistaken for the next request.
+        sendError(status, head: head, keepAlive: keepAlive && current?.head.method != .POST, context: context, extraFields: extra)
+        if pendingRead {
+            pendingRead = false
+            context.read()
+        }
+    }
+
+    /// A failure after the response started: close, so the client never takes a cut body for a whole one.
+    func abortProxied(context: ChannelHandlerContext) {
+        state = .discardingBody
+        current = nil
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import NIOHTTP1
+import SluiceCore
+
+extension HTTPRequestHandler {
+    /// `101 Switching Protocols` from the backend of a WebSocket upgrade: pass the head on, then turn both
+    /// connections into a byte tunnel. The upstream connection is the request's own (never pooled) and
+    /// lives on this event loop.
+    func startTunnel(
+        status: HTTPResponseStatus, fields: [(String, String)], upstream: UpstreamConnection,
+        context: ChannelHandlerContext, done: @escaping () -> Void
+    ) {
+        let builder = headBuilder
+        let head = builder.head(
+            status: status, version: .http1_1, fields: fields.map { (name: $0.0, value: $0.1) }, keepAlive: true)
+        current?.status = Int(status.code)
+        current?.responseHeaders = head.headers
+        if let record = current { logAccess(record) }
+        current = nil
+        state = .tunnelling
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        let client = context.channel
+        written.futureResult.assumeIsolated().whenComplete { result in
+            guard case .success = result else {
+                upstream.channel.close(promise: nil)
+                done()
+                return
+            }
+            do {
+                try TunnelSetup.splice(client: client, upstream: upstream.channel)
+            } catch {
+                client.close(promise: nil)
+                upstream.channel.close(promise: nil)
+            }
+            done()
+        }
+    }
+}
+
+/// Turns an HTTP client connection and its backend connection into a tunnel.
+enum TunnelSetup {
+    static func splice(client: Channel, upstream: Channel) throws {
+        client.eventLoop.preconditionInEventLoop()
+        let (clientGlue, upstreamGlue) = TunnelGlueHandler.matchedPair()
+        let clientPipeline = client.pipeline.syncOperations
+        let upstreamPipeline = upstream.pipeline.syncOperations
+        try clientPipeline.addHandler(clientGlue)
+        try upstreamPipeline.addHandler(upstreamGlue)
+        _ = client.setOption(.allowRemoteHalfClosure, value: true)
+        _ = upstream.setOption(.allowRemoteHalfClosure, value: true)
+        // Everything HTTP goes; the decoders leave last and hand their unparsed bytes to the glue.
+        for type in [HTTPRequestHandler.self, HTTPServerPipelineHandler.self, ConnectionTimeoutHandler.self,
+                     HTTP1RequestErrorResponder.self, HTTPResponseEncoder.self] as [any RemovableChannelHandler.Type] {
+            if let context = try? clientPipeline.context(handlerType: type) {
+                clientPipeline.removeHandler(context: context, promise: nil)
+            }
+        }
+        if let context = try? clientPipeline.context(handlerType: HTTP1RequestDecoder.self) {
+            clientPipeline.removeHandler(context: context, promise: nil)
+        }
+        for type in [UpstreamResponseHandler.self, HTTPRequestEncoder.self] as [any RemovableChannelHandler.Type] {
+            if let context = try? upstreamPipeline.context(handlerType: type) {
+                upstreamPipeline.removeHandler(context: context, promise: nil)
+            }
+        }
+        if let context = try? upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self) {
+            upstreamPipeline.removeHandler(context: context, promise: nil)
+        }
+        client.read()
+        upstream.read()
+    }
+}
