@@ -25,6 +25,8 @@ final class ProxyExchange: UpstreamDelegate {
     private var inBacklog = false
     private var lease: (pool: UpstreamPool, id: UpstreamPoolStateMachine.RequestID)?
     private var connection: UpstreamConnection?
+    /// The pool `connection` came from (nil for a dedicated connection).
+    private var connectionPool: UpstreamPool?
     private var dedicated = false
     /// Client body parts that arrived before a connection was ready (reads are paused meanwhile).
     private var pendingBody: [ByteBuffer] = []
@@ -244,6 +246,7 @@ final class ProxyExchange: UpstreamDelegate {
                     pool.release(leased.connection, reusable: true)
                     return
                 }
+                connectionPool = pool
                 attach(leased.connection)
                 run(machine.connected(reused: leased.isReused))
             case .failure(let error):
@@ -351,7 +354,8 @@ final class ProxyExchange: UpstreamDelegate {
             connection.channel.close(promise: nil)
             return
         }
-        let pool = ticket.map { route.pools[$0.backend.index] }
+        let pool = connectionPool
+        connectionPool = nil
         hop(connection.eventLoop) {
             connection.attach(nil)
             if let pool {

@@ -62,7 +62,10 @@ final class UpstreamConnection: @unchecked Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(HTTPRequestEncoder())
                     try pipeline.addHandler(
-                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)))
+                        ByteToMessageHandler(
+                            // After a 101 the bytes the decoder holds come out as an error, which
+                            // `UpstreamResponseHandler` turns into plain bytes for the tunnel.
+                            HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)))
                     try pipeline.addHandler(UpstreamResponseHandler())
                 }
             }
@@ -89,6 +92,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     weak var delegate: UpstreamDelegate?
     private var paused = false
+    /// After a 101: HTTP parts are dropped and the decoder's left-over bytes are passed on as bytes.
+    private var tunnelling = false
     private var pendingRead = false
     private var context: ChannelHandlerContext?
     /// Set when the channel closed; the pool learns it through `onClose`.
@@ -103,12 +108,25 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !tunnelling else { return }  // the decoder's closing `.end` of the 101
         delegate?.upstreamReceived(unwrapInboundIn(data))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if tunnelling, case ByteToMessageDecoderError.leftoverDataWhenDone(let bytes) = error {
+            context.fireChannelRead(NIOAny(bytes))
+            return
+        }
         delegate?.upstreamFailed(error)
         context.close(promise: nil)
+    }
+
+    /// The connection becomes a tunnel: hold socket reads until the HTTP handlers are gone.
+    func enterTunnelMode() {
+        tunnelling = true
+        paused = true
+        delegate = nil
+        onClose = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {

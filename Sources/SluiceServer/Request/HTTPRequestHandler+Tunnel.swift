@@ -60,15 +60,19 @@ enum TunnelSetup {
         if let context = try? clientPipeline.context(handlerType: HTTP1RequestDecoder.self) {
             clientPipeline.removeHandler(context: context, promise: nil)
         }
-        for type in [UpstreamResponseHandler.self, HTTPRequestEncoder.self] as [any RemovableChannelHandler.Type] {
-            if let context = try? upstreamPipeline.context(handlerType: type) {
-                upstreamPipeline.removeHandler(context: context, promise: nil)
-            }
-        }
-        if let context = try? upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self) {
+        // Upstream: the HTTP handler stays (reads held) until the decoder has handed over its bytes.
+        let responseHandler = try upstreamPipeline.handler(type: UpstreamResponseHandler.self)
+        responseHandler.enterTunnelMode()
+        if let context = try? upstreamPipeline.context(handlerType: HTTPRequestEncoder.self) {
             upstreamPipeline.removeHandler(context: context, promise: nil)
         }
+        let decoderGone = upstream.eventLoop.makePromise(of: Void.self)
+        let decoder = try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
+        upstreamPipeline.removeHandler(context: decoder, promise: decoderGone)
+        decoderGone.futureResult.assumeIsolated().whenComplete { _ in
+            upstream.pipeline.syncOperations.removeHandler(responseHandler, promise: nil)
+            upstream.read()
+        }
         client.read()
-        upstream.read()
     }
 }

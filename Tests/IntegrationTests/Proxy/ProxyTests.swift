@@ -1,0 +1,206 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import Testing
+
+/// The proxy core over real sockets, against real `sluice-worker` processes and scripted upstreams.
+@Suite(.serialized) struct ProxyTests {
+    /// A config like etc/sluice.conf (rewrite to /proxy, strip it) over `ports`, plus an /app mount.
+    static func config(ports: [Int], balancer: String = "sqf", extra: String = "") -> String {
+        let backends = ports.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
+        return """
+            server.modules = ( "mod_rewrite", "mod_proxy_core", "mod_proxy_backend_http" )
+            url.rewrite-once = ( "^/app(.*)" => "$0", "(.*)" => "/proxy$1" )
+            $HTTP["url"] =^ "/proxy" {
+              proxy-core.balancer = "\(balancer)"
+              proxy-core.backends = ( \(backends) )
+              proxy-core.rewrite-request = ( "_uri" => ( "^/proxy(.*)" => "$1" ) )
+              \(extra)
+            }
+            $HTTP["url"] =^ "/app" {
+              proxy-core.backends = ( \(backends) )
+              proxy-core.rewrite-request = ( "_uri" => ( "^/app(.*)" => "$1" ) )
+              \(extra)
+            }
+            """
+    }
+
+    @Test func forwardsWithHeadersAndWithoutTheInternalPrefix() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                let response = try await TestHTTPClient.request(
+                    TestHTTPRequest("/echo/a%20b%2Fc?q=%26", headers: [("X-Forwarded-For", "203.0.113.7"), ("Proxy", "evil")]),
+                    port: sluice.port)
+                #expect(response.status == .ok)
+                let echo = try EchoReply(decoding: response)
+                #expect(echo.target == "/echo/a%20b%2Fc?q=%26")
+                #expect(echo.headerValues("X-Forwarded-For") == ["203.0.113.7, 127.0.0.1"])
+                #expect(echo.headerValues("X-Forwarded-Host") == ["127.0.0.1:\(sluice.port)"])
+                #expect(echo.headerValues("X-Forwarded-Proto") == ["http"])
+                #expect(echo.headerValues("X-Forwarded-Prefix").isEmpty)
+                #expect(echo.headerValues("Proxy").isEmpty)
+                #expect(echo.headerValues("Host") == ["127.0.0.1:\(sluice.port)"])
+                let mounted = try EchoReply(decoding: try await TestHTTPClient.request(TestHTTPRequest("/app/echo"), port: sluice.port))
+                #expect(mounted.target == "/echo")
+                #expect(mounted.headerValues("X-Forwarded-Prefix") == ["/app"])
+                // `/app` alone reaches the backend as `/` (the worker's hello page), never an empty target.
+                let root = try await TestHTTPClient.request(TestHTTPRequest("/app?x=1"), port: sluice.port)
+                #expect(root.status == .ok && root.bodyString.hasPrefix("hello from"))
+            }
+        }
+    }
+
+    @Test func keepAliveConnectionsAreReused() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                var peers = Set<String>()
+                for _ in 0..<10 {
+                    let echo = try EchoReply(decoding: try await TestHTTPClient.request(TestHTTPRequest("/echo"), port: sluice.port))
+                    peers.insert(echo.peer)
+                }
+                // Ten sequential requests ride one upstream connection (the worker saw one peer port).
+                #expect(peers.count == 1)
+            }
+        }
+    }
+
+    @Test func uploadsStreamSizedAndChunked() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                var bytes = [UInt8](repeating: 0, count: 5 * 1024 * 1024)
+                for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 7) }
+                let digest = TestDigest.fnv1a64(bytes)
+                let sized = try await TestHTTPClient.request(
+                    TestHTTPRequest(.POST, "/echo", body: ByteBuffer(bytes: bytes)), port: sluice.port)
+                let sizedEcho = try EchoReply(decoding: sized)
+                #expect(sizedEcho.bodyLength == bytes.count && sizedEcho.bodyFNV1a64 == digest)
+                let chunked = try await TestHTTPClient.withConnection(port: sluice.port) { connection in
+                    var headers = HTTPHeaders([("Host", "x"), ("Transfer-Encoding", "chunked")])
+                    headers.add(name: "Expect", value: "100-continue")
+                    try await connection.sendHead(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/echo", headers: headers))
+                    var offset = 0
+                    while offset < bytes.count {
+                        let end = min(bytes.count, offset + 256 * 1024)
+                        try await connection.sendBody(ByteBuffer(bytes: bytes[offset..<end]))
+                        offset = end
+                    }
+                    try await connection.sendEnd()
+                    return try await connection.readResponse()
+                }
+                let chunkedEcho = try EchoReply(decoding: chunked)
+                #expect(chunkedEcho.bodyLength == bytes.count && chunkedEcho.bodyFNV1a64 == digest)
+            }
+        }
+    }
+
+    @Test func serverSentEventsArriveAsSeparateChunks() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/sse?n=4&interval-ms=50"), port: sluice.port)
+                #expect(response.status == .ok)
+                #expect(response.bodyString == "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n")
+                // Flushed one by one, not buffered into one body: each event is its own chunk.
+                #expect(response.chunks.count >= 4)
+            }
+        }
+    }
+
+    @Test func redirectsAndCookiesAreMappedBackUnderTheMount() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                let redirect = try await TestHTTPClient.request(
+                    TestHTTPRequest("/app/redirect", headers: [("Host", "front.example")]), port: sluice.port)
+                #expect(redirect.status == .found)
+                #expect(redirect.header("Location") == "http://front.example/app/welcome")
+                let canonical = try await TestHTTPClient.request(
+                    TestHTTPRequest("/redirect", headers: [("Host", "front.example")]), port: sluice.port)
+                #expect(canonical.header("Location") == "http://front.example/welcome")
+                let cookie = try await TestHTTPClient.request(TestHTTPRequest("/app/cookie"), port: sluice.port)
+                #expect(cookie.header("Set-Cookie")?.hasSuffix("Path=/app/") == true)
+            }
+        }
+    }
+
+    @Test func webSocketEchoThroughTheProxyWithPlainHTTPAlongside() async throws {
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
+                var message = ByteBuffer()
+                message.writeBytes((0..<(1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 * 7) })
+                let echoed = try await TestWebSocketClient.withConnection(port: sluice.port, target: "/ws") { socket in
+                    try await socket.sendMessage(.binary, message, fragmentSize: 64 * 1024)
+                    let reply = try await socket.receiveMessage()
+                    _ = try await socket.close()
+                    return reply.data
+                }
+                #expect(echoed == message)
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for i in 0..<20 {
+                        group.addTask {
+                            if i % 2 == 0 {
+                                return try await TestWebSocketClient.withConnection(port: sluice.port, target: "/ws") { socket in
+                                    try await socket.sendMessage(.text, ByteBuffer(string: "m\(i)"), fragmentSize: 100)
+                                    let reply = try await socket.receiveMessage()
+                                    _ = try await socket.close()
+                                    return String(buffer: reply.data) == "m\(i)"
+                                }
+                            }
+                            let echo = try EchoReply(decoding: try await TestHTTPClient.request(TestHTTPRequest("/echo/\(i)"), port: sluice.port))
+                            return echo.target == "/echo/\(i)"
+                        }
+                    }
+                    var wrong = 0
+                    for try await ok in group where !ok { wrong += 1 }
+                    #expect(wrong == 0)
+                }
+            }
+        }
+    }
+
+    @Test func refusedBackendIsSkippedAndAllDownIs503() async throws {
+        let dead = try await ScriptedUpstream.start(reply: nil)
+        let deadPort = dead.port
+        await dead.stop()
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [deadPort, worker.port], balancer: "round-robin")) { sluice in
+                for _ in 0..<4 {
+                    let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+                    #expect(response.status == .ok)
+                }
+            }
+        }
+        try await TestSluice.with(config: Self.config(ports: [deadPort], extra: "proxy-core.connect-timeout = 1")) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.header("Retry-After") != nil)
+        }
+    }
+
+    @Test func malformedResponsesAre502AndSilenceIs504() async throws {
+        let garbage = try await ScriptedUpstream.start(reply: Array("HTTP/1.1 2x0 Nope\r\n\r\n".utf8))
+        try await TestSluice.with(config: Self.config(ports: [garbage.port])) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+            #expect(response.status == .badGateway)
+        }
+        await garbage.stop()
+        let silent = try await ScriptedUpstream.start(reply: nil)
+        try await TestSluice.with(config: Self.config(ports: [silent.port], extra: "proxy-core.read-timeout = 1")) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+            #expect(response.status == .gatewayTimeout)
+        }
+        await silent.stop()
+    }
+
+    @Test func aBackendDyingMidResponseClosesTheClient() async throws {
+        let cut = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b".utf8))
+        try await TestSluice.with(config: Self.config(ports: [cut.port])) { sluice in
+            let raw = try await RawExchange.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port)
+            // The head and the 10 bytes went out; then the connection closed: never a complete response.
+            #expect(raw.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(raw.contains("Content-Length: 100"))
+            #expect(raw.hasSuffix("only ten b"))
+        }
+        await cut.stop()
+    }
+}

@@ -1,0 +1,62 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A backend that answers every connection with fixed raw bytes (then optionally closes), for responses
+/// no real app server sends: malformed heads, bodies cut short, silence.
+final class ScriptedUpstream: Sendable {
+    let channel: Channel
+    let accepted = Mutex(0)
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    private init(channel: Channel) {
+        self.channel = channel
+    }
+
+    /// `reply` is written once a request's first bytes arrive; nil never answers.
+    static func start(reply: [UInt8]?, closeAfterReply: Bool = true) async throws -> ScriptedUpstream {
+        let counter = Counter()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                counter.count.withLock { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Replier(reply: reply, close: closeAfterReply))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let upstream = ScriptedUpstream(channel: channel)
+        upstream.counter = counter
+        return upstream
+    }
+
+    private nonisolated(unsafe) var counter: Counter?
+    var connections: Int { counter?.count.withLock { $0 } ?? 0 }
+
+    func stop() async {
+        try? await channel.close()
+    }
+
+    final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    final class Replier: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let reply: [UInt8]?
+        let close: Bool
+
+        init(reply: [UInt8]?, close: Bool) {
+            self.reply = reply
+            self.close = close
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard let reply else { return }
+            let written = context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: reply)))
+            if close {
+                written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+            }
+        }
+    }
+}
