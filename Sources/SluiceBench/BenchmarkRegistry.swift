@@ -2,7 +2,7 @@
 enum BenchmarkRegistry {
     static var all: [any BenchmarkScenario] {
         var scenarios: [any BenchmarkScenario] = ConfigBenchmarks.all
-        scenarios += [RegexMatchBenchmark(), RegexRewriteBenchmark()] as [any BenchmarkScenario]
+        scenarios += [RegexMatchBenchmark(), RegexRewriteBenchmark(), RouterBenchmark()] as [any BenchmarkScenario]
         scenarios += BalancerDecisionBenchmark.all as [any BenchmarkScenario]
         scenarios += [BalancerTicketBenchmark(), BalancerSimulationBenchmark()] as [any BenchmarkScenario]
         scenarios += StaticBenchmark.all as [any BenchmarkScenario]

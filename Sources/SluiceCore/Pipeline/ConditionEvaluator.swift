@@ -38,14 +38,16 @@ public struct ConditionEvaluator: Sendable {
     ) -> ActiveBlocks {
         let blocks = site.config.blocks
         var active = [Bool](repeating: false, count: blocks.count)
-        var chainTaken = [Bool](repeating: false, count: blocks.count)
-        var captures = [Captures?](repeating: nil, count: blocks.count)
+        // Captures are kept only for configs that use `%n`; otherwise no array is allocated.
+        var captures: [Captures?] = site.capturesNeeded.contains(true) ? .init(repeating: nil, count: blocks.count) : []
         active[0] = true
+        // A chain's branch was taken, or one before it was: tracked per chain through `previousBranch`, which
+        // always points at an earlier block, so one pass in config order suffices.
+        var chainTaken = ChainState(count: blocks.count)
         for index in blocks.indices.dropFirst() {
             let block = blocks[index]
             guard let parent = block.parent, active[parent] else { continue }
-            let earlierTaken = block.previousBranch.map { chainTaken[$0] } ?? false
-            if earlierTaken {
+            if let previous = block.previousBranch, chainTaken[previous] {
                 chainTaken[index] = true
                 continue
             }
@@ -57,7 +59,7 @@ public struct ConditionEvaluator: Sendable {
                 taken = false  // a condition that failed to compile never matches (the config was rejected)
             }
             active[index] = taken
-            chainTaken[index] = taken
+            if taken { chainTaken[index] = true }
         }
         return ActiveBlocks(active: active, captures: captures)
     }
@@ -73,37 +75,46 @@ public struct ConditionEvaluator: Sendable {
         case .physicalPath, .physicalExistingPath:
             return false
         case .url:
-            result = match(condition, path[...], block: block, captures: &captures)
+            result = path.withUnsafeBufferPointer { match(condition, $0, block: block, captures: &captures) }
         case .queryString:
-            result = match(condition, facts.rawQuery ?? [][...], block: block, captures: &captures)
+            result = (facts.rawQuery ?? [][...]).withUnsafeBufferPointer {
+                match(condition, $0, block: block, captures: &captures)
+            }
         case .host:
-            let host = Array(facts.host.utf8)
-            if case .equal(let expected) = condition.matcher {
-                result = host == expected || ConditionEvaluator.hostWithoutPort(host) == expected[...]
-            } else {
-                result = match(condition, host[...], block: block, captures: &captures)
+            var host = facts.host
+            result = host.withUTF8 { bytes in
+                if case .equal(let expected) = condition.matcher {
+                    return bytes.elementsEqual(expected)
+                        || ConditionEvaluator.hostWithoutPort(bytes).elementsEqual(expected)
+                }
+                return match(condition, bytes, block: block, captures: &captures)
             }
         case .remoteIP:
             if case .cidr(let cidr) = condition.matcher {
                 result = facts.remoteAddress.map(cidr.contains) ?? false
             } else {
-                let text = facts.remoteAddress?.description ?? ""
-                result = match(condition, Array(text.utf8)[...], block: block, captures: &captures)
+                result = matchText(condition, facts.remoteAddress?.description ?? "", block: block, captures: &captures)
             }
         case .scheme:
-            result = match(condition, Array(facts.scheme.utf8)[...], block: block, captures: &captures)
+            result = matchText(condition, facts.scheme, block: block, captures: &captures)
         case .requestMethod:
-            result = match(condition, Array(facts.method.utf8)[...], block: block, captures: &captures)
+            result = matchText(condition, facts.method, block: block, captures: &captures)
         case .requestHeader(let name):
             // An absent header compares as the empty string, so `!= ""` means "present" (lighttpd).
-            let value = headers.firstValue(name: name) ?? ""
-            result = match(condition, Array(value.utf8)[...], block: block, captures: &captures)
+            result = matchText(condition, headers.firstValue(name: name) ?? "", block: block, captures: &captures)
         }
         return condition.isNegated ? !result : result
     }
 
+    private func matchText(
+        _ condition: CompiledCondition, _ text: String, block: Int, captures: inout [Captures?]
+    ) -> Bool {
+        var text = text
+        return text.withUTF8 { match(condition, $0, block: block, captures: &captures) }
+    }
+
     private func match(
-        _ condition: CompiledCondition, _ subject: ArraySlice<UInt8>, block: Int, captures: inout [Captures?]
+        _ condition: CompiledCondition, _ subject: UnsafeBufferPointer<UInt8>, block: Int, captures: inout [Captures?]
     ) -> Bool {
         switch condition.matcher {
         case .equal(let expected):
@@ -115,21 +126,29 @@ public struct ConditionEvaluator: Sendable {
         case .cidr:
             return false
         case .regex(let regex):
-            return subject.withUnsafeBufferPointer { buffer in
-                guard let found = regex.firstMatch(in: buffer) else { return false }
-                if site.capturesNeeded[block] { captures[block] = Captures(found, in: buffer) }
-                return true
-            }
+            guard let found = regex.firstMatch(in: subject) else { return false }
+            if site.capturesNeeded[block] { captures[block] = Captures(found, in: subject) }
+            return true
         }
     }
 
     /// `example.com:8080` → `example.com` (and `[::1]:80` → `[::1]`): `$HTTP["host"] == "example.com"`
     /// matches either (lighttpd tolerates the port with `==` / `!=`).
-    static func hostWithoutPort(_ host: [UInt8]) -> ArraySlice<UInt8> {
+    static func hostWithoutPort(_ host: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
         guard let colon = host.lastIndex(of: UInt8(ascii: ":")),
             host[(colon + 1)...].allSatisfy({ $0 >= 48 && $0 <= 57 }),
             host.first != UInt8(ascii: "[") || host[colon - 1] == UInt8(ascii: "]")
         else { return host[...] }
         return host[..<colon]
+    }
+}
+
+/// One flag per block, for else-chains.
+private struct ChainState {
+    private var flags: [Bool]
+    init(count: Int) { flags = [Bool](repeating: false, count: count) }
+    subscript(index: Int) -> Bool {
+        get { flags[index] }
+        set { flags[index] = newValue }
     }
 }

@@ -6,6 +6,7 @@ public enum ConditionPath {
     /// The decoded path, or nil when the path is unusable: not starting with `/`, an invalid `%` escape,
     /// or a NUL / control byte raw or encoded (answered with 400).
     public static func decode(_ raw: some Collection<UInt8>) -> [UInt8]? {
+        if let plain = raw.withContiguousStorageIfAvailable(plainPath), let path = plain { return path }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(raw.count)
         var iterator = raw.makeIterator()
@@ -29,6 +30,19 @@ public enum ConditionPath {
             }
         }
         return removeDotSegments(decoded)
+    }
+
+    /// The common case in one pass and one allocation: no `%`, no control byte, no `.` segment, no `//`.
+    /// Returns nil (inside the optional) when the slow path is needed.
+    private static func plainPath(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard raw.first == UInt8(ascii: "/") else { return nil }
+        var previous: UInt8 = 0
+        for byte in raw {
+            if byte == UInt8(ascii: "%") || byte < 0x20 || byte == 0x7F { return nil }
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return nil }
+            previous = byte
+        }
+        return Array(raw)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
