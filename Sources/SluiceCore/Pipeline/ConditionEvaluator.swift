@@ -12,6 +12,11 @@ public struct ActiveBlocks: Sendable {
         self.captures = captures
     }
 
+    /// The captures of block `index`'s `=~` condition, when kept.
+    public func captures(of index: Int) -> Captures? {
+        captures.indices.contains(index) ? captures[index] : nil
+    }
+
     /// Blocks in config order that apply.
     public var indices: [Int] { active.indices.filter { active[$0] } }
 }

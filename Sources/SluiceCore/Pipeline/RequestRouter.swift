@@ -142,7 +142,7 @@ public struct RequestRouter: Sendable {
         _ sets: [(RuleSet, Bool)], to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
     ) -> Applied? {
         for (set, once) in sets {
-            let condition = site.captureBlocks[set.block].flatMap { active.captures[$0] }
+            let condition = site.captureBlocks[set.block].flatMap { active.captures(of: $0) }
             for rule in set.rules {
                 guard let result = render(rule, facts: facts, condition: condition) else { continue }
                 if rule.template.isBlank {
@@ -162,7 +162,7 @@ public struct RequestRouter: Sendable {
         _ facts: RequestFacts, options: ResolvedOptions, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
     ) -> RoutedRequest.Outcome? {
         guard let set = options.redirect else { return nil }
-        let condition = site.captureBlocks[set.block].flatMap { active.captures[$0] }
+        let condition = site.captureBlocks[set.block].flatMap { active.captures(of: $0) }
         for rule in set.rules {
             guard let location = render(rule, facts: facts, condition: condition) else { continue }
             if rule.template.isBlank { return nil }  // blank: no redirect, stop trying (lighttpd)

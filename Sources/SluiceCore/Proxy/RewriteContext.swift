@@ -28,7 +28,7 @@ public struct RewriteContext: Sendable {
     /// captures of that block's nearest enclosing `=~` condition, as in the rewrite stage.
     public init(_ routed: RoutedRequest, site: Site, block: Int?) {
         let captures = block.flatMap { site.captureBlocks.indices.contains($0) ? site.captureBlocks[$0] : nil }
-            .flatMap { routed.active.captures.indices.contains($0) ? routed.active.captures[$0] : nil }
+            .flatMap { routed.active.captures(of: $0) }
         self.init(
             condition: captures, scheme: routed.facts.scheme, authority: routed.facts.host,
             port: routed.facts.localPort, target: routed.facts.target)
