@@ -14,7 +14,8 @@ import Synchronization
 public final class SluiceServer: Sendable {
     public let group: MultiThreadedEventLoopGroup
     private let holder: Mutex<RuntimeHolder?>
-    private let quiescing: ServerQuiescingHelper
+    /// Released before the loops stop: its deinit completes a promise on one of them.
+    private let quiescingHelper: Mutex<ServerQuiescingHelper?>
     private let counter: ConnectionCounter
     private let channels: Mutex<[Channel]>
 
@@ -28,7 +29,7 @@ public final class SluiceServer: Sendable {
         let count = threads > 0 ? threads : System.coreCount
         group = MultiThreadedEventLoopGroup(numberOfThreads: count)
         holder = Mutex(nil)
-        quiescing = ServerQuiescingHelper(group: group)
+        quiescingHelper = Mutex(ServerQuiescingHelper(group: group))
         counter = ConnectionCounter(limit: maxConnections)
         channels = Mutex([])
     }
@@ -66,7 +67,8 @@ public final class SluiceServer: Sendable {
     }
 
     private func bind(_ listener: ListenerSettings, tls: NIOSSLContext?) async throws -> Channel {
-        let quiescing = self.quiescing, counter = self.counter, runtimes = self.runtimes
+        guard let quiescing = quiescingHelper.withLock({ $0 }) else { throw StartError(description: "the server is shut down") }
+        let counter = self.counter, runtimes = self.runtimes
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -114,7 +116,11 @@ public final class SluiceServer: Sendable {
     public func shutdown(timeout: TimeAmount) async {
         let loop = group.next()
         let quiesced = loop.makePromise(of: Void.self)
-        quiescing.initiateShutdown(promise: quiesced)
+        if let quiescing = quiescingHelper.withLock({ $0 }) {
+            quiescing.initiateShutdown(promise: quiesced)
+        } else {
+            quiesced.succeed()
+        }
         // Whichever comes first: every connection finished, or the timeout.
         let done = loop.makePromise(of: Void.self)
         let deadline = loop.scheduleTask(in: timeout) { done.succeed() }
@@ -124,6 +130,7 @@ public final class SluiceServer: Sendable {
         }
         try? await done.futureResult.get()
         holder.withLock { $0 }?.current.shutdownUpstreams()
+        quiescingHelper.withLock { $0 = nil }
         // Shut the loops down from a Dispatch queue so no continuation is left to run on a stopped loop.
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             group.shutdownGracefully(queue: .global()) { _ in continuation.resume() }

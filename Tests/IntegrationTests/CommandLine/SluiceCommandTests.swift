@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The `sluice` binary itself: exit codes of SPEC §1, and a graceful stop that lets a request finish.
+@Suite struct SluiceCommandTests {
+    var sluice: String { get throws { try TestBinaries.path(of: "sluice") } }
+
+    @Test func checkPrintsSyntaxOKForTheCanonicalConfig() async throws {
+        let result = try await ChildProcess.run(
+            try sluice, arguments: ["-t", "-f", TestBinaries.packageRoot + "/etc/sluice.conf"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput == "Syntax OK\n")
+    }
+
+    @Test func checkReportsEveryErrorAndExits1() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("bad.conf", "server.prot = 80\nserver.port = \"x\"\n")
+        let result = try await ChildProcess.run(try sluice, arguments: ["-t", "-f", file])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("\(file):1:1: error: unknown config key 'server.prot'; did you mean 'server.port'?"))
+        #expect(result.standardError.contains("\(file):2:15: error: 'server.port' expects an integer, not a string"))
+    }
+
+    @Test func usageErrorsExit2AndVersionExits0() async throws {
+        #expect(try await ChildProcess.run(try sluice, arguments: ["--no-such-flag"]).status == 2)
+        #expect(try await ChildProcess.run(try sluice, arguments: ["explain"]).status == 2)
+        let version = try await ChildProcess.run(try sluice, arguments: ["-v"])
+        #expect(version.status == 0 && version.standardOutput.hasPrefix("sluice "))
+    }
+
+    @Test func printShowsTheResolvedConfig() async throws {
+        let result = try await ChildProcess.run(
+            try sluice, arguments: ["-p", "-f", TestBinaries.packageRoot + "/etc/sluice.conf"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("server.document-root = \"\(FileManager.default.currentDirectoryPath)/etc/htdocs\""))
+        #expect(result.standardOutput.contains("$HTTP[\"url\"] =^ \"/proxy\" {"))
+    }
+
+    @Test func sigtermLetsAnInFlightRequestFinishThenExits0() async throws {
+        try await withWorker(["--delay-ms", "1500"]) { worker in
+            let directory = try TemporaryDirectory()
+            let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
+            let config = try directory.write("s.conf", """
+                server.port = \(port)
+                server.bind = "127.0.0.1"
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+                $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
+                """)
+            let process = try ChildProcess(try sluice, arguments: ["-f", config])
+            defer { _ = process.terminate(grace: .seconds(2)) }
+            var listening = false
+            for _ in 0..<100 where !listening {
+                listening = !FreePorts.isFree(port)
+                if !listening { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(listening)
+            async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
+            try await Task.sleep(for: .milliseconds(300))  // the request is now waiting on the slow worker (1.5 s)
+            process.send(SIGTERM)
+            let answered = try await response
+            #expect(answered.status == .ok && answered.bodyString.hasPrefix("hello from"))
+            #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+}
