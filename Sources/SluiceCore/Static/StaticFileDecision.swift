@@ -34,6 +34,13 @@ public struct StaticFileTarget: Sendable, Hashable {
 
     /// The path to `open`.
     public var path: String { physical.path }
+
+    public init(physical: PhysicalPath, status: FileStatus, contentType: String, isIndex: Bool = false) {
+        self.physical = physical
+        self.status = status
+        self.contentType = contentType
+        self.isIndex = isIndex
+    }
 }
 
 /// A directory to list (`dir-listing.activate` on, no index file).

@@ -36,6 +36,9 @@ final class ProxyExchange: UpstreamDelegate {
     private var bodyBytesSent: Int64 = 0
     private var timer: Scheduled<Void>?
     private var finished = false
+    /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
+    /// is served instead.
+    private var xSendfile: (path: String, contentType: String?)?
 
     init(handler: HTTPRequestHandler, context: ChannelHandlerContext, route: ProxyRoute, routed: RoutedRequest,
          target: BackendTarget, head: HTTPRequestHead, keepAlive: Bool, site: Site) {
@@ -172,7 +175,7 @@ final class ProxyExchange: UpstreamDelegate {
         case .forwardResponseHead:
             forwardResponseHead()
         case .forwardResponseBodyPart:
-            if let body {
+            if let body, xSendfile == nil {
                 bodyBytesSent += Int64(body.readableBytes)
                 context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
                 if !context.channel.isWritable, let connection {
@@ -186,6 +189,12 @@ final class ProxyExchange: UpstreamDelegate {
             leaveBacklog()
             finishTicket(.success)
             releaseConnection(reusable: backendReusable)
+            if let file = xSendfile {
+                handler.serveXSendfile(
+                    path: file.path, contentType: file.contentType, routed: routed, keepAlive: clientKeepAlive && !closeClient,
+                    context: context)
+                return
+            }
             let keepAlive = clientKeepAlive && !closeClient && responseFramed
             handler.finishProxied(
                 status: responseHead?.status ?? .ok, bodyBytes: bodyBytesSent, keepAlive: keepAlive, context: context)
@@ -320,6 +329,12 @@ final class ProxyExchange: UpstreamDelegate {
 
     private func forwardResponseHead() {
         guard let head = responseHead else { return }
+        if proxy.allowXSendfile, head.status.code == 200,
+            let path = head.headers.first(name: "X-Sendfile") ?? head.headers.first(name: "X-LIGHTTPD-send-file")
+        {
+            xSendfile = (path, head.headers.first(name: "Content-Type"))
+            return
+        }
         let mapper = proxy.reverseMap
             ? ReverseMapper(
                 mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,

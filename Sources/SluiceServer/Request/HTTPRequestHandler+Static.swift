@@ -51,7 +51,7 @@ extension HTTPRequestHandler {
         }
     }
 
-    private func sendFile(
+    func sendFile(
         _ target: StaticFileTarget, method: StaticResponsePlan.Method, settings: StaticFileSettings,
         head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext
     ) {
@@ -113,5 +113,33 @@ extension HTTPRequestHandler {
         closed.futureResult.whenComplete { _ in try? handle.close() }
         finish(status: status, headers: responseHead.headers, bodyBytes: bodyBytes, keepAlive: keepAlive, context: context,
                written: closed)
+    }
+}
+
+extension HTTPRequestHandler {
+    /// `proxy-core.allow-x-sendfile`: the backend named a file with `X-Sendfile` (or lighttpd's
+    /// `X-LIGHTTPD-send-file`); serve it as a static file (ranges, validators, sendfile), with the
+    /// backend's `Content-Type` when it gave one. A missing or non-regular file is a 404.
+    func serveXSendfile(
+        path: String, contentType: String?, routed: RoutedRequest, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        state = .discardingBody
+        readsPaused = false
+        guard let head = current?.head else {
+            context.close(promise: nil)
+            return
+        }
+        let settings = routed.options.files.settings
+        guard path.hasPrefix("/"), let status = try? SystemFileSystem().status(path), status.kind == .regular else {
+            errorLog("\(head.uri): X-Sendfile names \"\(path)\", which is not a regular file")
+            sendError(.notFound, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        let target = StaticFileTarget(
+            physical: PhysicalPath(root: "", relative: path), status: status,
+            contentType: contentType ?? settings.mimeTypes.contentType(forPath: path))
+        current?.physicalPath = path
+        let method: StaticResponsePlan.Method = head.method == .HEAD ? .head : head.method == .GET ? .get : .other
+        sendFile(target, method: method, settings: settings, head: head, keepAlive: keepAlive, context: context)
     }
 }

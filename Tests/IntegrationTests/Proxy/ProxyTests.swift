@@ -204,3 +204,31 @@ import Testing
         await cut.stop()
     }
 }
+
+/// `proxy-core.allow-x-sendfile`.
+@Suite struct XSendfileTests {
+    @Test func backendNamedFileIsServedOnlyWhenAllowed() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("report.txt", "the file on disk\n")
+        let backend = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nX-Sendfile: \(file)\r\nContent-Type: text/x-report\r\nContent-Length: 7\r\n\r\nignored".utf8))
+        defer { Task { await backend.stop() } }
+        let base = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(backend.port)" ) }
+
+            """
+        try await TestSluice.with(config: base + "proxy-core.allow-x-sendfile = \"enable\"") { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/download"), port: sluice.port)
+            #expect(response.status == .ok)
+            #expect(response.bodyString == "the file on disk\n")
+            #expect(response.header("Content-Type") == "text/x-report")
+            let range = try await TestHTTPClient.request(TestHTTPRequest("/download", headers: [("Range", "bytes=4-7")]), port: sluice.port)
+            #expect(range.status == .partialContent && range.bodyString == "file")
+        }
+        try await TestSluice.with(config: base) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/download"), port: sluice.port)
+            #expect(response.bodyString == "ignored")
+        }
+    }
+}
