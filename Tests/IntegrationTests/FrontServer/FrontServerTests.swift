@@ -175,3 +175,47 @@ import Testing
         }
     }
 }
+
+/// Clients that leave in the middle of a response cost nothing lasting.
+@Suite struct EarlyCloseTests {
+    @Test func aClientLeavingDuringALargeFileLeavesTheServerHealthy() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("big.bin", [UInt8](repeating: 7, count: 20 * 1024 * 1024))
+        try root.write("small.txt", "ok")
+        try await TestSluice.with(config: "server.document-root = \"\(root.path)\"") { sluice in
+            for _ in 0..<5 {
+                let got = try await RawExchange.sendAndLeave("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, after: 100_000)
+                #expect(got >= 100_000)
+            }
+            let after = try await TestHTTPClient.request(TestHTTPRequest("/small.txt"), port: sluice.port)
+            #expect(after.status == .ok && after.bodyString == "ok")
+            // Every connection of the clients that left is gone (the server counts open connections).
+            var open = sluice.server.openConnections
+            for _ in 0..<100 where open > 0 {
+                try await Task.sleep(for: .milliseconds(20))
+                open = sluice.server.openConnections
+            }
+            #expect(open == 0)
+        }
+    }
+
+    @Test func aClientLeavingDuringAProxiedStreamFreesTheBackendConnection() async throws {
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+                $HTTP["url"] =^ "/" {
+                  proxy-core.backends = ( "127.0.0.1:\(worker.port)" )
+                  proxy-core.max-pool-size = 1
+                }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                _ = try await RawExchange.sendAndLeave(
+                    "GET /sse?n=50&interval-ms=100 HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, after: 20)
+                // With a pool of one, the next request can only be served if the abandoned stream's
+                // connection was given back (closed, never reused mid-response).
+                let next = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+                #expect(next.status == .ok && next.bodyString.hasPrefix("hello from"))
+            }
+        }
+    }
+}

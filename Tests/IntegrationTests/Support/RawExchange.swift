@@ -26,6 +26,24 @@ enum RawExchange {
         return collector.bytes
     }
 
+    /// Sends `text`, reads until at least `bytes` bytes arrived (or 5 s), then closes: a client that leaves
+    /// in the middle of a response.
+    static func sendAndLeave(_ text: String, port: Int, after bytes: Int) async throws -> Int {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(channel.allocator.buffer(string: text)).get()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while collector.bytes.count < bytes && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try? await channel.close()
+        return collector.bytes.count
+    }
+
     static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(5)) async throws -> String {
         String(decoding: try await send([Array(text.utf8)], port: port, timeout: timeout), as: UTF8.self)
     }
