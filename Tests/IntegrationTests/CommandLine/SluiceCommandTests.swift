@@ -63,4 +63,35 @@ import Testing
             #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
         }
     }
+
+    @Test func sighupReloadsAGoodConfigAndKeepsTheOldOneOverABadOne() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("one/page.txt", "first")
+        try directory.write("two/page.txt", "second")
+        let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
+        let head = "server.port = \(port)\nserver.bind = \"127.0.0.1\"\n"
+        let config = try directory.write("s.conf", head + "server.document-root = \"\(directory.path)/one\"\n")
+        let process = try ChildProcess(try sluice, arguments: ["-f", config])
+        defer { _ = process.terminate(grace: .seconds(2)) }
+        func page() async throws -> String {
+            try await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString
+        }
+        func eventually(_ expected: String) async throws -> Bool {
+            for _ in 0..<100 {
+                if (try? await page()) == expected { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        #expect(try await eventually("first"))
+        try directory.write("s.conf", head + "server.document-root = \"\(directory.path)/two\"\n")
+        process.send(SIGHUP)
+        #expect(try await eventually("second"))
+        try directory.write("s.conf", head + "server.document-rot = \"\(directory.path)/one\"\n")
+        process.send(SIGHUP)
+        // The broken config is refused; give the reload a moment, then the old one still serves.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await page() == "second")
+        #expect(await process.terminate(grace: .seconds(5)) == 0)
+    }
 }
