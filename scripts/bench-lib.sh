@@ -49,10 +49,18 @@ bench_build() {
   sluice_require_swift
   sluice_require_build_packages
   if [ "$build" = 1 ]; then
+    local log
+    log=$(mktemp)
     for product in "$@"; do
-      echo "== building $product (release)"
-      swift build -c release --product "$product" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+      echo "== building $product (release; the first build takes a few minutes)"
+      if ! swift build -c release --product "$product" >"$log" 2>&1; then
+        grep -Ev '^\[[0-9]+/[0-9]+\]' "$log" >&2
+        rm -f "$log"
+        echo "bench: building $product failed" >&2
+        return 1
+      fi
     done
+    rm -f "$log"
   fi
   BENCH_BIN=$(swift build -c release --show-bin-path)
   for product in "$@"; do
