@@ -1,11 +1,16 @@
 // SluiceBench: CPU cost of Sluice's pure parts (config parsing, rewrite, balancing).
 //
 //   swift run -c release SluiceBench [--quick] [NAME...]
+//   swift run -c release SluiceBench simulate --policy sqf --delays 5,5,5,5,50 --concurrency 32  (SimulateCommand)
 //
 // Prints one line per scenario: name, iterations, total time, ns per unit (best of 5 runs).
 import Foundation
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "simulate" {
+    SimulateCommand(arguments: Array(arguments.dropFirst())).run()
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 arguments.removeAll { $0 == "--quick" }
 
