@@ -18,6 +18,7 @@ extension SiteCompiler {
         options.proxy = compileProxy(block, hasConditionCaptures: captures)
         options.authPolicy = compileAuth(block)
         options.files = compileFiles(block)
+        refuseUnservedProxyKeys(block)
         checkForwarders(block)
         return options
     }
@@ -191,6 +192,17 @@ extension SiteCompiler {
             if pair.value != "trust" && pair.value != "untrusted" {
                 diagnostics.error("extforward.forwarder values are \"trust\" (or \"untrusted\")", at: pair.valueLocation)
             }
+        }
+    }
+
+    /// lighttpd 1.4's `proxy.server` family is parsed but not yet mapped onto the proxy core: refusing it
+    /// is better than accepting a config that would not proxy (`proxy.forwarded` is honoured).
+    private mutating func refuseUnservedProxyKeys(_ block: ConfigBlock) {
+        for key in ["proxy.server", "proxy.balance", "proxy.header", "proxy.replace-http-host"] {
+            guard let setting = block[key] else { continue }
+            diagnostics.error(
+                "'\(key)' (lighttpd 1.4 mod_proxy) is not supported yet", at: setting.location,
+                fix: "use proxy-core.backends, proxy-core.balancer and proxy-core.rewrite-request")
         }
     }
 }
