@@ -18,7 +18,7 @@ final class ActiveHealthChecker: Sendable {
         let host: String
     }
 
-    private struct State: @unchecked Sendable {
+    private struct State: Sendable {
         var started = false
         var stopped = false
         var timer: Scheduled<Void>?

@@ -24,12 +24,10 @@ import Testing
     @Test func failingBackendsTakeNoTrafficAndComeBackWhenTheirCheckPasses() async throws {
         let failing = try await ScriptedUpstream.start(reply: Self.reply(status: "500 Internal Server Error", body: "bad\n"))
         let silent = try await ScriptedUpstream.start(reply: nil)
-        let closed = try await ScriptedUpstream.start(reply: nil)
-        let deadPort = closed.port
-        await closed.stop()
+        let refusing = try RefusingPort()
         let log = CapturedLog()
         do {
-            try await checkFailuresAndRecovery(failing: failing, silent: silent, deadPort: deadPort, log: log)
+            try await checkFailuresAndRecovery(failing: failing, silent: silent, deadPort: refusing.port, log: log)
         } catch {
             await failing.stop()
             await silent.stop()
@@ -37,6 +35,7 @@ import Testing
         }
         await failing.stop()
         await silent.stop()
+        withExtendedLifetime(refusing) {}
     }
 
     private func checkFailuresAndRecovery(failing: ScriptedUpstream, silent: ScriptedUpstream, deadPort: Int, log: CapturedLog) async throws {
