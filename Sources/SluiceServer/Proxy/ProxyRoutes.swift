@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import SluiceCore
 
@@ -9,22 +10,38 @@ final class ProxyRoute: Sendable {
     let authorities: [BackendAuthority?]
     /// Requests waiting for a backend to come up (`proxy-core.max-backlog-size`).
     let backlog: BacklogGate
+    /// `proxy-core.health-check`, when set: checks every backend on one of the server's loops.
+    let healthChecker: ActiveHealthChecker?
 
-    init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup) {
+    init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup, errorLog: Logger) {
         let health = HealthPolicy(
             disableTime: UInt64(max(0, proxy.disableTime)) * 1_000_000_000,
             activeCheck: proxy.healthCheck.map {
                 ActiveHealthCheck(path: $0, interval: UInt64(max(1, proxy.healthCheckInterval)) * 1_000_000_000)
             })
-        group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
+        let group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
+        self.group = group
         pools = zip(group.backends, backends).map { backend, resolved in
             UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy)
         }
         authorities = backends.map(BackendAuthority.init)
         backlog = BacklogGate(capacity: proxy.maxBacklogSize)
+        healthChecker = proxy.healthCheck.map { path in
+            // A check may take until the next is due, and no longer than connecting may (SPEC §4).
+            let seconds = max(1, min(proxy.healthCheckInterval, proxy.connectTimeout))
+            return ActiveHealthChecker(
+                backends: group.backends, addresses: backends.map(\.address), path: path,
+                timeout: .seconds(Int64(seconds)), loop: eventLoops.next(), errorLog: errorLog)
+        }
+    }
+
+    /// Starts the active checks (when the runtime is installed).
+    func startHealthChecks() {
+        healthChecker?.start()
     }
 
     func shutdown() {
+        healthChecker?.stop()
         for pool in pools { pool.shutdown() }
     }
 }
@@ -33,7 +50,7 @@ final class ProxyRoute: Sendable {
 struct ProxyRoutes: Sendable {
     let routes: [Int: ProxyRoute]
 
-    init(site: Site, eventLoops: EventLoopGroup) {
+    init(site: Site, eventLoops: EventLoopGroup, errorLog: Logger) {
         var routes: [Int: ProxyRoute] = [:]
         for (index, options) in site.options.enumerated() {
             guard let backends = options.proxy.backends, !backends.isEmpty else { continue }
@@ -45,7 +62,7 @@ struct ProxyRoutes: Sendable {
                 cursor = site.config.blocks[block].parent
             }
             let resolved = ResolvedOptions(site: site, active: ActiveBlocks(active: active, captures: [])).proxy
-            routes[index] = ProxyRoute(backends: backends, proxy: resolved, eventLoops: eventLoops)
+            routes[index] = ProxyRoute(backends: backends, proxy: resolved, eventLoops: eventLoops, errorLog: errorLog)
         }
         self.routes = routes
     }

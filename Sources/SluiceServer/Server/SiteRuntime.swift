@@ -35,10 +35,17 @@ public final class SiteRuntime: Sendable {
             }
         }
         self.accessLogs = logs
-        self.proxyRoutes = ProxyRoutes(site: site, eventLoops: eventLoops)
+        self.proxyRoutes = ProxyRoutes(site: site, eventLoops: eventLoops, errorLog: errorLog)
     }
 
-    /// Closes idle upstream connections (after a reload replaced this runtime, or at shutdown).
+    /// Starts what runs in the background while this runtime serves: the active health checks. Called by
+    /// `SluiceServer.install`; a runtime built but never installed (a reload that failed) checks nothing.
+    func startBackgroundTasks() {
+        for route in proxyRoutes.routes.values { route.startHealthChecks() }
+    }
+
+    /// Stops the health checks and closes idle upstream connections (after a reload replaced this runtime, or
+    /// at shutdown).
     public func shutdownUpstreams() {
         for route in proxyRoutes.routes.values { route.shutdown() }
     }

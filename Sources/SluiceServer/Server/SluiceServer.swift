@@ -40,6 +40,8 @@ public final class SluiceServer: Sendable {
         return holder
     }
 
+    /// Makes `runtime` the one new connections use and starts its health checks; a runtime it replaces stops
+    /// its checks and closes its idle upstream connections.
     public func install(_ runtime: SiteRuntime) {
         let previous: SiteRuntime? = holder.withLock { holder in
             if let existing = holder {
@@ -50,6 +52,7 @@ public final class SluiceServer: Sendable {
             holder = RuntimeHolder(runtime)
             return nil
         }
+        runtime.startBackgroundTasks()
         previous?.shutdownUpstreams()
     }
 

@@ -3,29 +3,38 @@ import NIOPosix
 import Synchronization
 
 /// A backend that answers every connection with fixed raw bytes (then optionally closes), for responses
-/// no real app server sends: malformed heads, bodies cut short, silence.
+/// no real app server sends: malformed heads, bodies cut short, silence. The bytes can be switched while it
+/// runs (`setReply`), e.g. to make a health check fail and then pass.
 final class ScriptedUpstream: Sendable {
     let channel: Channel
     let accepted = Mutex(0)
+    private let script: Script
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: Channel) {
+    private init(channel: Channel, script: Script) {
         self.channel = channel
+        self.script = script
+    }
+
+    /// What later requests get (nil: never answered); connections already answered are not affected.
+    func setReply(_ reply: [UInt8]?) {
+        script.reply.withLock { $0 = reply }
     }
 
     /// `reply` is written once a request's first bytes arrive; nil never answers.
     static func start(reply: [UInt8]?, closeAfterReply: Bool = true) async throws -> ScriptedUpstream {
         let counter = Counter()
+        let script = Script(reply: reply)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 counter.count.withLock { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Replier(reply: reply, close: closeAfterReply))
+                    try channel.pipeline.syncOperations.addHandler(Replier(script: script, close: closeAfterReply))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let upstream = ScriptedUpstream(channel: channel)
+        let upstream = ScriptedUpstream(channel: channel, script: script)
         upstream.counter = counter
         return upstream
     }
@@ -41,18 +50,26 @@ final class ScriptedUpstream: Sendable {
         let count = Mutex(0)
     }
 
+    final class Script: Sendable {
+        let reply: Mutex<[UInt8]?>
+
+        init(reply: [UInt8]?) {
+            self.reply = Mutex(reply)
+        }
+    }
+
     final class Replier: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        let reply: [UInt8]?
+        let script: Script
         let close: Bool
 
-        init(reply: [UInt8]?, close: Bool) {
-            self.reply = reply
+        init(script: Script, close: Bool) {
+            self.script = script
             self.close = close
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard let reply else { return }
+            guard let reply = script.reply.withLock({ $0 }) else { return }
             let written = context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: reply)))
             if close {
                 written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }

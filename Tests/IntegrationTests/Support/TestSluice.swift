@@ -15,9 +15,9 @@ struct TestSluice: Sendable {
     }
 
     /// Starts Sluice with `config` (which should not set server.port/bind: they are added), runs `body`,
-    /// and always shuts the server down.
+    /// and always shuts the server down. `errorLog` receives the error log (by default it is dropped).
     static func with<R: Sendable>(
-        config: String, threads: Int = 1, _ body: (TestSluice) async throws -> R
+        config: String, threads: Int = 1, errorLog: Logger? = nil, _ body: (TestSluice) async throws -> R
     ) async throws -> R {
         let text = "server.bind = \"127.0.0.1\"\nserver.port = 0\n" + config
         let loaded = SiteLoader.load(text: text, file: "test.conf")
@@ -28,7 +28,7 @@ struct TestSluice: Sendable {
         do {
             server.install(
                 try SiteRuntime(
-                    site: loaded.site, errorLog: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                    site: loaded.site, errorLog: errorLog ?? Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                     eventLoops: server.group))
         } catch {
             await server.shutdown(timeout: .seconds(1))
