@@ -158,9 +158,9 @@ import Testing
     }
 
     @Test func refusedBackendIsSkippedAndAllDownIs503() async throws {
-        let dead = try await ScriptedUpstream.start(reply: nil)
+        // Bound but never listening: connections are refused, and no parallel test can take the port.
+        let dead = try RefusingPort()
         let deadPort = dead.port
-        await dead.stop()
         try await withWorker { worker in
             try await TestSluice.with(config: Self.config(ports: [deadPort, worker.port], balancer: "round-robin")) { sluice in
                 for _ in 0..<4 {
@@ -174,6 +174,7 @@ import Testing
             #expect(response.status == .serviceUnavailable)
             #expect(response.header("Retry-After") != nil)
         }
+        withExtendedLifetime(dead) {}
     }
 
     @Test func malformedResponsesAre502AndSilenceIs504() async throws {
