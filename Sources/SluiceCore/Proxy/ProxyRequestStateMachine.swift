@@ -19,7 +19,8 @@
 ///   timeout racing with the request, so the request is sent once more on a fresh connection, if replaying it is
 ///   safe: an idempotent method (RFC 9110 §9.2.2: GET, HEAD, OPTIONS, TRACE, PUT, DELETE) and no request body
 ///   (a body was streamed and is gone; buffering bodies for replay is what SPEC's "no buffering" rules out).
-///   Otherwise, and on a fresh connection, 502 (a `POST` is never retried);
+///   A *fresh* connection closed before any response byte means the backend is failing: the same kind of
+///   request goes to another backend (within `maxConnectAttempts`). Otherwise 502 (a `POST` is never retried);
 /// - an unparsable response, or a `101` nobody asked for: 502; a read or write timeout: 504;
 /// - any failure after the response head went out: the client connection is closed, never a fake success.
 public struct ProxyRequestStateMachine: Sendable {
@@ -280,6 +281,12 @@ public struct ProxyRequestStateMachine: Sendable {
                 replayed = true
                 state = .connecting
                 return .requestPooledConnection(fresh: true, waitDeadline: now &+ configuration.backendWaitLimit)
+            }
+            if isIdempotent && !hasRequestBody && !isUpgrade {
+                // A fresh connection closed with nothing answered: the backend is failing (crashed,
+                // restarting). Nothing reached the client, so the request goes to another backend, as
+                // nginx's `proxy_next_upstream error` does, within the attempt limit.
+                return tryAnotherBackend(finishing: .failure, now: now)
             }
             return finish(failBeforeResponse(502, "the backend closed the connection before answering"))
         case .streamingResponse:

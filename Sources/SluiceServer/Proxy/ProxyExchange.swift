@@ -160,11 +160,13 @@ final class ProxyExchange: UpstreamDelegate {
             break
         case .chooseBackend(let finishing):
             if let finishing { finishTicket(finishing) }
+            dropDeadConnection()
             chooseBackend()
         case .waitForBackend(let until):
             if !inBacklog { inBacklog = route.backlog.tryEnter() }
             schedule(at: until) { [self] in run(machine.backendWaitTimerFired(now: now)) }
         case .requestPooledConnection(let fresh, let waitDeadline):
+            dropDeadConnection()
             requestConnection(fresh: fresh, waitDeadline: waitDeadline)
         case .openDedicatedConnection:
             openDedicatedConnection()
@@ -360,6 +362,17 @@ final class ProxyExchange: UpstreamDelegate {
         handler.startTunnel(status: head.status, fields: fields, upstream: connection, context: context) { [self] in
             finishTicket(.success)
         }
+    }
+
+    /// A retry after the connection closed under the request: forget it (the pool learnt of the close) and
+    /// send the request again from its head.
+    private func dropDeadConnection() {
+        guard let connection else { return }
+        self.connection = nil
+        connectionPool = nil
+        requestSent = false
+        responseHead = nil
+        if dedicated { connection.channel.close(promise: nil) }
     }
 
     private func releaseConnection(reusable: Bool) {

@@ -233,3 +233,34 @@ import Testing
         }
     }
 }
+
+/// A backend that accepts and then drops requests (a crashing app): idempotent requests go elsewhere.
+@Suite struct FailingBackendTests {
+    @Test func idempotentRequestsMoveToAnotherBackendPostGets502() async throws {
+        let dropper = try await ScriptedUpstream.start(reply: [])  // reads the request, closes, says nothing
+        defer { Task { await dropper.stop() } }
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+                $HTTP["url"] =^ "/" {
+                  proxy-core.balancer = "round-robin"
+                  proxy-core.backends = ( "127.0.0.1:\(dropper.port)", "127.0.0.1:\(worker.port)" )
+                }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                for _ in 0..<6 {
+                    let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+                    #expect(response.status == .ok && response.bodyString.hasPrefix("hello from"))
+                }
+                var statuses: [UInt] = []
+                for _ in 0..<4 {
+                    let response = try await TestHTTPClient.request(TestHTTPRequest(.POST, "/echo", body: "x"), port: sluice.port)
+                    statuses.append(response.status.code)
+                }
+                // A POST that met the dropping backend is not replayed: 502; the others were answered.
+                #expect(statuses.allSatisfy { $0 == 200 || $0 == 502 })
+                #expect(statuses.contains(200))
+            }
+        }
+    }
+}

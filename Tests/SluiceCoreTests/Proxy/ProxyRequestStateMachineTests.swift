@@ -198,8 +198,8 @@ typealias RequestMachine = ProxyRequestStateMachine
             Step(.connected(reused: true), .sendRequestHead),
             Step(at: 7, .backendClosed, Self.pooled(fresh: true, deadline: 5007)),
             Step(.connected(reused: false), .sendRequestHead),
-            Step(.backendClosed, Self.error(
-                502, "the backend closed the connection before answering", ticket: .failure, .release(reusable: false))),
+            // The fresh connection closed too: the backend is failing; another one is chosen.
+            Step(.backendClosed, .chooseBackend(finishing: .failure)),
         ])
         // Only once, even when the retry got a reused connection.
         run("DELETE", [
@@ -208,15 +208,14 @@ typealias RequestMachine = ProxyRequestStateMachine
             Step(.connected(reused: true), .sendRequestHead),
             Step(.backendClosed, Self.pooled(fresh: true, deadline: 5000)),
             Step(.connected(reused: true), .sendRequestHead),
-            Step(.backendClosed, Self.error(
-                502, "the backend closed the connection before answering", ticket: .failure, .release(reusable: false))),
+            Step(.backendClosed, .chooseBackend(finishing: .failure)),
         ])
     }
 
     @Test(arguments: [
         ("POST", false, true),  // never retried
         ("PUT", true, true),  // idempotent, but its body is gone
-        ("GET", false, false),  // a fresh connection: the backend means it
+        ("POST", false, false),  // a fresh connection, and not idempotent
     ])
     func noReplay(_ c: (String, Bool, Bool)) {
         run(c.0, body: c.1, [
@@ -225,6 +224,17 @@ typealias RequestMachine = ProxyRequestStateMachine
             Step(.connected(reused: c.2), .sendRequestHead),
             Step(.backendClosed, Self.error(
                 502, "the backend closed the connection before answering", ticket: .failure, .release(reusable: false))),
+        ])
+    }
+
+    @Test func aFreshConnectionClosedBeforeAnsweringTriesAnotherBackend() {
+        run([
+            Step(.start, .chooseBackend(finishing: nil)),
+            Step(.chosen, Self.pooled(deadline: 5000)),
+            Step(.connected(reused: false), .sendRequestHead),
+            Step(.backendClosed, .chooseBackend(finishing: .failure)),
+            Step(.chosen, Self.pooled(deadline: 5000)),
+            Step(.connected(reused: false), .sendRequestHead),
         ])
     }
 
