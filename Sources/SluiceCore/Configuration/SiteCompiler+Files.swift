@@ -34,6 +34,10 @@ extension SiteCompiler {
         }
         files.htpasswdFile = loadUserFile(block["auth.backend.htpasswd.userfile"], backend: .htpasswd)
         files.plainFile = loadUserFile(block["auth.backend.plain.userfile"], backend: .plain)
+        files.addRequestHeaders = headerPairs(block["setenv.add-request-header"])
+        files.setRequestHeaders = headerPairs(block["setenv.set-request-header"])
+        files.addResponseHeaders = headerPairs(block["setenv.add-response-header"])
+        files.setResponseHeaders = headerPairs(block["setenv.set-response-header"])
         files.accessLogFile = string("accesslog.filename")
         if let setting = block["accesslog.format"], let text = setting.value.string {
             do {
@@ -70,6 +74,30 @@ extension SiteCompiler {
     /// auth.backend set in this block or an enclosing one.
     private func authBackendVisible(from block: ConfigBlock) -> Bool {
         block["auth.backend"] != nil || blocksSettingAuthBackend.contains { $0 < block.index }
+    }
+
+    /// mod_setenv pairs: header names must be tokens and values free of CR, LF and NUL (they are sent as is).
+    private mutating func headerPairs(_ setting: ConfigSetting?) -> [ConfigPair]? {
+        guard let setting, let pairs = setting.value.stringPairsValue else { return nil }
+        for pair in pairs {
+            if pair.key.isEmpty || !pair.key.utf8.allSatisfy(SiteCompiler.isTokenByte) {
+                diagnostics.error("\(setting.key): \"\(pair.key)\" is not a header name", at: pair.keyLocation)
+            }
+            if pair.value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
+                diagnostics.error("\(setting.key): header values cannot contain CR, LF or NUL", at: pair.valueLocation)
+            }
+        }
+        return pairs
+    }
+
+    /// RFC 9110 token characters.
+    static func isTokenByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(c)
+        }
     }
 
     static func withoutTrailingSlash(_ path: String) -> String {

@@ -1,3 +1,5 @@
+import LighttpdConfig
+
 /// Static-file, error-page, auth-backend and access-log options one block sets (nil: not set here).
 public struct StaticOptions: Sendable {
     public var documentRoot: String?
@@ -21,6 +23,12 @@ public struct StaticOptions: Sendable {
     public var accessLogFormat: AccessLogFormat?
     /// `server.max-request-size`, in KiB; 0 means no limit.
     public var maxRequestSizeKiB: Int?
+    /// `setenv.add-request-header`, `setenv.set-request-header`, `setenv.add-response-header`,
+    /// `setenv.set-response-header`.
+    public var addRequestHeaders: [ConfigPair]?
+    public var setRequestHeaders: [ConfigPair]?
+    public var addResponseHeaders: [ConfigPair]?
+    public var setResponseHeaders: [ConfigPair]?
 
     public init() {}
 }
@@ -38,6 +46,12 @@ public struct ResolvedStatic: Sendable {
     public var accessLogFile: String?
     public var accessLogFormat = AccessLogFormat.default
     public var maxRequestSizeKiB = 0
+    /// mod_setenv: headers added to (or replacing those of) the request before it is handled, and every
+    /// response. An empty `set` value removes the header.
+    public var addRequestHeaders: [ConfigPair] = []
+    public var setRequestHeaders: [ConfigPair] = []
+    public var addResponseHeaders: [ConfigPair] = []
+    public var setResponseHeaders: [ConfigPair] = []
 
     public init() {}
 
@@ -69,5 +83,9 @@ public struct ResolvedStatic: Sendable {
         if let v = options.accessLogFile { accessLogFile = v }
         if let v = options.accessLogFormat { accessLogFormat = v }
         if let v = options.maxRequestSizeKiB { maxRequestSizeKiB = v }
+        if let v = options.addRequestHeaders { addRequestHeaders = v }
+        if let v = options.setRequestHeaders { setRequestHeaders = v }
+        if let v = options.addResponseHeaders { addResponseHeaders = v }
+        if let v = options.setResponseHeaders { setResponseHeaders = v }
     }
 }

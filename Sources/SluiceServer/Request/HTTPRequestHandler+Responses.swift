@@ -12,7 +12,9 @@ extension HTTPRequestHandler {
     var headBuilder: ResponseHeadBuilder {
         get {
             ResponseHeadBuilder(
-                serverTag: current?.routed?.options.files.serverTag ?? SluiceVersion.serverHeader, date: dates.current())
+                serverTag: current?.routed?.options.files.serverTag ?? SluiceVersion.serverHeader, date: dates.current(),
+                addFields: current?.routed?.options.files.addResponseHeaders ?? [],
+                setFields: current?.routed?.options.files.setResponseHeaders ?? [])
         }
     }
 

@@ -116,6 +116,17 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             StaticRouting.isRegularFile(path: path, site: runtime.site, active: active)
         })
         current?.routed = routed
+        var head = head
+        let files = routed.options.files
+        if !files.setRequestHeaders.isEmpty || !files.addRequestHeaders.isEmpty {
+            // mod_setenv: the request as static files, auth and the backend see it.
+            for pair in files.setRequestHeaders {
+                head.headers.remove(name: pair.key)
+                if !pair.value.isEmpty { head.headers.add(name: pair.key, value: pair.value) }
+            }
+            for pair in files.addRequestHeaders { head.headers.add(name: pair.key, value: pair.value) }
+            current?.head = head
+        }
         switch routed.outcome {
         case .fail(let status, let reason):
             runtime.errorLog.info("\(head.method.rawValue) \(head.uri): \(status): \(reason)")

@@ -1,4 +1,5 @@
 import Glibc
+import LighttpdConfig
 import NIOCore
 import NIOHTTP1
 import SluiceCore
@@ -25,6 +26,9 @@ struct DateHeaderCache {
 struct ResponseHeadBuilder {
     var serverTag: String
     var date: String
+    /// mod_setenv for responses.
+    var addFields: [ConfigPair] = []
+    var setFields: [ConfigPair] = []
 
     /// `Server`, `Date`, then `fields`, then `Connection: close` when the connection ends after this response
     /// (HTTP/1.0 clients are told `keep-alive` when it stays open).
@@ -36,6 +40,11 @@ struct ResponseHeadBuilder {
         if !serverTag.isEmpty { headers.add(name: "Server", value: serverTag) }
         headers.add(name: "Date", value: date)
         for field in fields { headers.add(name: field.name, value: field.value) }
+        for pair in setFields {
+            headers.remove(name: pair.key)
+            if !pair.value.isEmpty { headers.add(name: pair.key, value: pair.value) }
+        }
+        for pair in addFields { headers.add(name: pair.key, value: pair.value) }
         if !keepAlive {
             headers.add(name: "Connection", value: "close")
         } else if version.minor == 0 {

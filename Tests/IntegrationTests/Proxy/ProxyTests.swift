@@ -264,3 +264,35 @@ import Testing
         }
     }
 }
+
+/// mod_setenv on proxied and static answers.
+@Suite struct SetenvTests {
+    @Test func requestAndResponseHeadersAreAddedSetAndRemoved() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("page.txt", "static")
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_setenv", "mod_proxy_core", "mod_proxy_backend_http" )
+                server.document-root = "\(root.path)"
+                setenv.add-response-header = ( "X-Served-By" => "sluice" )
+                setenv.set-response-header = ( "Server" => "" )
+                $HTTP["url"] =^ "/echo" {
+                  proxy-core.backends = ( "127.0.0.1:\(worker.port)" )
+                  setenv.add-request-header = ( "X-Tenant" => "blue" )
+                  setenv.set-request-header = ( "User-Agent" => "" )
+                }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                let proxied = try await TestHTTPClient.request(
+                    TestHTTPRequest("/echo", headers: [("User-Agent", "secret-client/1")]), port: sluice.port)
+                let echo = try EchoReply(decoding: proxied)
+                #expect(echo.headerValues("X-Tenant") == ["blue"])
+                #expect(echo.headerValues("User-Agent").isEmpty)
+                #expect(proxied.header("X-Served-By") == "sluice")
+                #expect(proxied.header("Server") == nil)
+                let file = try await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: sluice.port)
+                #expect(file.bodyString == "static" && file.header("X-Served-By") == "sluice" && file.header("Server") == nil)
+            }
+        }
+    }
+}
