@@ -20,6 +20,8 @@ public struct BlockOptions: Sendable {
     public var authPolicy: AuthPolicy?
     /// Static files, error pages, auth backend, access log.
     public var files = StaticOptions()
+    /// mod_extforward (read from the global block: it decides the client before any condition).
+    public var extForward: ExtForwardPolicy?
 
     public init() {}
 

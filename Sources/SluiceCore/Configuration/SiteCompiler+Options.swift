@@ -19,7 +19,7 @@ extension SiteCompiler {
         options.authPolicy = compileAuth(block)
         options.files = compileFiles(block)
         refuseUnservedProxyKeys(block)
-        checkForwarders(block)
+        options.extForward = compileExtForward(block)
         return options
     }
 
@@ -181,18 +181,27 @@ extension SiteCompiler {
         }
     }
 
-    /// `extforward.forwarder = ( "10.0.0.0/8" => "trust", "all" => "trust" )`.
-    private mutating func checkForwarders(_ block: ConfigBlock) {
-        guard let setting = block["extforward.forwarder"], let pairs = setting.value.stringPairsValue else { return }
+    /// `extforward.forwarder = ( "10.0.0.0/8" => "trust", "all" => "trust" )`, `extforward.headers`.
+    private mutating func compileExtForward(_ block: ConfigBlock) -> ExtForwardPolicy? {
+        guard let setting = block["extforward.forwarder"], let pairs = setting.value.stringPairsValue else { return nil }
+        var everyone = false
+        var trusted: [CIDRBlock] = []
         for pair in pairs {
-            if pair.key != "all" && CIDRBlock(pair.key) == nil {
-                diagnostics.error(
-                    "\"\(pair.key)\" is not an IP address, CIDR block or \"all\"", at: pair.keyLocation)
-            }
-            if pair.value != "trust" && pair.value != "untrusted" {
+            guard pair.value == "trust" || pair.value == "untrusted" else {
                 diagnostics.error("extforward.forwarder values are \"trust\" (or \"untrusted\")", at: pair.valueLocation)
+                continue
+            }
+            guard pair.value == "trust" else { continue }
+            if pair.key == "all" {
+                everyone = true
+            } else if let cidr = CIDRBlock(pair.key) {
+                trusted.append(cidr)
+            } else {
+                diagnostics.error("\"\(pair.key)\" is not an IP address, CIDR block or \"all\"", at: pair.keyLocation)
             }
         }
+        let headers = block["extforward.headers"]?.value.stringListValue ?? ExtForwardPolicy.defaultHeaders
+        return ExtForwardPolicy(trustsEveryone: everyone, trusted: trusted, headers: headers)
     }
 
     /// lighttpd 1.4's `proxy.server` family is parsed but not yet mapped onto the proxy core: refusing it

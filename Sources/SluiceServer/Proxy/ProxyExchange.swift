@@ -303,7 +303,8 @@ final class ProxyExchange: UpstreamDelegate {
     private func sendRequestHead() {
         guard let connection else { return }
         let forwarding = ForwardingContext(
-            peer: PeerAddress(routed.facts.remoteAddress), scheme: routed.facts.scheme,
+            // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
+            peer: PeerAddress(handler.connection.remoteAddress), scheme: routed.facts.scheme,
             host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
             remoteUser: handler.current?.user)
         let fields = ForwardedRequestHeaders.build(

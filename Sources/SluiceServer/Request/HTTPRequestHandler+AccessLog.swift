@@ -14,7 +14,7 @@ extension HTTPRequestHandler {
         let elapsed = Int64(NIODeadline.now().uptimeNanoseconds) - Int64(record.started.uptimeNanoseconds)
         let head = record.head
         var line = AccessLogRecord(
-            remoteAddress: connection.remoteText, method: head.method.rawValue, originalTarget: head.uri,
+            remoteAddress: record.client ?? connection.remoteText, method: head.method.rawValue, originalTarget: head.uri,
             httpVersion: "HTTP/\(head.version.major).\(head.version.minor)", status: record.status,
             startNanoseconds: Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - elapsed,
             requestHeaders: head.headers, responseHeaders: record.responseHeaders)

@@ -106,11 +106,22 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let keepAlive =
             head.isKeepAlive && limits.maxKeepAliveRequests > 0 && requestCount < limits.maxKeepAliveRequests
         let host = (head.headers.first(name: "Host") ?? "").lowercased()
+        var client = connection.remoteAddress
+        var scheme = connection.scheme
+        if let policy = runtime.site.options[0].extForward,
+            let forwarded = policy.clientAddress(peer: client, headers: head.headers)
+        {
+            // mod_extforward: a trusted proxy tells who the client is (and over which scheme it came).
+            client = forwarded
+            if let proto = head.headers.first(name: "X-Forwarded-Proto")?.lowercased(), proto == "https" || proto == "http" {
+                scheme = proto
+            }
+        }
         let facts = RequestFacts(
-            method: head.method.rawValue, target: Array(head.uri.utf8), host: host, scheme: connection.scheme,
-            remoteAddress: connection.remoteAddress, localPort: connection.localPort,
-            socketBlock: connection.socketBlock)
+            method: head.method.rawValue, target: Array(head.uri.utf8), host: host, scheme: scheme,
+            remoteAddress: client, localPort: connection.localPort, socketBlock: connection.socketBlock)
         current = RequestRecord(head: head, started: NIODeadline.now())
+        if client != connection.remoteAddress { current?.client = client?.description }
         state = .discardingBody
         let routed = runtime.router.route(facts, headers: head.headers, isRegularFile: { [runtime] path, active in
             StaticRouting.isRegularFile(path: path, site: runtime.site, active: active)
@@ -172,6 +183,8 @@ struct RequestRecord {
     var started: NIODeadline
     var routed: RoutedRequest?
     var user: String?
+    /// The client named by a trusted proxy (mod_extforward), for the access log.
+    var client: String?
     var physicalPath: String?
     var status = 0
     var bodyBytes: Int64 = 0

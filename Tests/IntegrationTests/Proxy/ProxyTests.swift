@@ -296,3 +296,24 @@ import Testing
         }
     }
 }
+
+/// mod_extforward end to end: conditions and the backend see the client a trusted proxy names.
+@Suite struct ExtForwardEndToEndTests {
+    @Test func trustedProxyNamesTheClient() async throws {
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_extforward", "mod_rewrite", "mod_proxy_core", "mod_proxy_backend_http" )
+                extforward.forwarder = ( "127.0.0.1" => "trust" )
+                $HTTP["remoteip"] == "203.0.113.0/24" { url.rewrite-once = ( "^/(.*)" => "/echo/lan/$1" ) }
+                $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                let response = try await TestHTTPClient.request(
+                    TestHTTPRequest("/x", headers: [("X-Forwarded-For", "203.0.113.9")]), port: sluice.port)
+                let echo = try EchoReply(decoding: response)
+                #expect(echo.target == "/echo/lan/x")
+                #expect(echo.headerValues("X-Forwarded-For") == ["203.0.113.9, 127.0.0.1"])
+            }
+        }
+    }
+}
