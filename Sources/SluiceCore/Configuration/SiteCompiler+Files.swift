@@ -38,6 +38,13 @@ extension SiteCompiler {
         files.setRequestHeaders = headerPairs(block["setenv.set-request-header"])
         files.addResponseHeaders = headerPairs(block["setenv.add-response-header"])
         files.setResponseHeaders = headerPairs(block["setenv.set-response-header"])
+        if let setting = block["status.status-url"], let url = setting.value.string {
+            if url.hasPrefix("/") {
+                files.statusURL = url
+            } else {
+                diagnostics.error("status.status-url must be a path starting with '/'", at: setting.value.location)
+            }
+        }
         files.accessLogFile = string("accesslog.filename")
         if let setting = block["accesslog.format"], let text = setting.value.string {
             do {

@@ -29,6 +29,8 @@ public struct StaticOptions: Sendable {
     public var setRequestHeaders: [ConfigPair]?
     public var addResponseHeaders: [ConfigPair]?
     public var setResponseHeaders: [ConfigPair]?
+    /// `status.status-url`.
+    public var statusURL: String?
 
     public init() {}
 }
@@ -52,6 +54,7 @@ public struct ResolvedStatic: Sendable {
     public var setRequestHeaders: [ConfigPair] = []
     public var addResponseHeaders: [ConfigPair] = []
     public var setResponseHeaders: [ConfigPair] = []
+    public var statusURL: String?
 
     public init() {}
 
@@ -87,5 +90,6 @@ public struct ResolvedStatic: Sendable {
         if let v = options.setRequestHeaders { setRequestHeaders = v }
         if let v = options.addResponseHeaders { addResponseHeaders = v }
         if let v = options.setResponseHeaders { setResponseHeaders = v }
+        if let v = options.statusURL { statusURL = v }
     }
 }

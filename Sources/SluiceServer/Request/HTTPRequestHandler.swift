@@ -169,6 +169,10 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
         }
+        if let statusURL = options.files.statusURL, routed.path.elementsEqual(statusURL.utf8) {
+            sendStatus(routed, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
         if options.proxy.backends != nil {
             proxyRequest(routed, head: head, keepAlive: keepAlive, context: context)
             return

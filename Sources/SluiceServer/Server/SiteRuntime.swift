@@ -13,6 +13,8 @@ public final class SiteRuntime: Sendable {
     public let errorLog: Logger
     /// One writer per `accesslog.filename` in the config.
     let accessLogs: [String: AccessLogWriter]
+    /// When this runtime was built (the status page's uptime counts from the last (re)load).
+    let loadedAt = NIODeadline.now()
     /// Backend groups and upstream pools, by the block that sets `proxy-core.backends`.
     let proxyRoutes: ProxyRoutes
 

@@ -317,3 +317,32 @@ import Testing
         }
     }
 }
+
+/// `status.status-url` in its three formats, with counts that move.
+@Suite struct StatusPageTests {
+    @Test func statusShowsBackendsInHTMLJSONAndPrometheus() async throws {
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_status", "mod_proxy_core", "mod_proxy_backend_http" )
+                status.status-url = "/server-status"
+                $HTTP["url"] =^ "/app" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                for _ in 0..<3 { _ = try await TestHTTPClient.request(TestHTTPRequest("/app"), port: sluice.port) }
+                let json = try await TestHTTPClient.request(TestHTTPRequest("/server-status?json"), port: sluice.port)
+                #expect(json.header("Content-Type") == "application/json")
+                let object = try JSONSerialization.jsonObject(with: Data(json.bodyString.utf8)) as? [String: Any]
+                let backends = object?["backends"] as? [[String: Any]]
+                #expect(backends?.count == 1)
+                #expect(backends?.first?["backend"] as? String == "127.0.0.1:\(worker.port)")
+                #expect(backends?.first?["state"] as? String == "up")
+                #expect(backends?.first?["requests"] as? Int == 3)
+                #expect(backends?.first?["inFlight"] as? Int == 0)
+                let prometheus = try await TestHTTPClient.request(TestHTTPRequest("/server-status?format=prometheus"), port: sluice.port)
+                #expect(prometheus.bodyString.contains("sluice_backend_requests_total{group=\"$HTTP[\\\"url\\\"] =^ \\\"/app\\\"\",backend=\"127.0.0.1:\(worker.port)\"} 3"))
+                let html = try await TestHTTPClient.request(TestHTTPRequest("/server-status"), port: sluice.port)
+                #expect(html.bodyString.contains("<td>127.0.0.1:\(worker.port)</td><td>up</td>"))
+            }
+        }
+    }
+}
