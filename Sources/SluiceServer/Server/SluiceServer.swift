@@ -60,7 +60,14 @@ public final class SluiceServer: Sendable {
     public func start() async throws -> [SocketAddress] {
         let runtime = runtimes.current
         var bound: [SocketAddress] = []
-        for listener in runtime.site.config.listeners {
+        var listeners = runtime.site.config.listeners
+        if runtime.server.useIPv6, let main = listeners.first, case .inet("", let port) = main.address {
+            // server.use-ipv6 with no server.bind: listen on every IPv6 address too.
+            var v6 = main
+            v6.address = .inet(host: "::", port: port)
+            listeners.insert(v6, at: 1)
+        }
+        for listener in listeners {
             let tls = try listener.tls.map(SluiceServer.makeTLSContext)
             let channel = try await bind(listener, tls: tls)
             channels.withLock { $0.append(channel) }
@@ -102,7 +109,11 @@ public final class SluiceServer: Sendable {
 
     static func makeTLSContext(_ settings: TLSSettings) throws -> NIOSSLContext {
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(settings.certificateChainFile).map { NIOSSLCertificateSource.certificate($0) }
+            var chain = try NIOSSLCertificate.fromPEMFile(settings.certificateChainFile).map { NIOSSLCertificateSource.certificate($0) }
+            if let caFile = settings.caFile {
+                // ssl.ca-file: intermediate certificates sent after the server's own.
+                chain += try NIOSSLCertificate.fromPEMFile(caFile).map { NIOSSLCertificateSource.certificate($0) }
+            }
             let key = try NIOSSLPrivateKey(file: settings.privateKeyFile ?? settings.certificateChainFile, format: .pem)
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.applicationProtocols = ["http/1.1"]

@@ -1,0 +1,56 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+import Testing
+
+/// A `$SERVER["socket"]` listener with `ssl.engine`: HTTPS with the sample localhost certificate.
+@Suite struct TLSTests {
+    /// One request over TLS (certificate not verified: it is self-signed); returns everything read.
+    static func get(port: Int, target: String) async throws -> String {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try NIOSSLContext(configuration: configuration)
+        let collector = RawExchange.Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: "localhost"))
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(
+            channel.allocator.buffer(string: "GET \(target) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")).get()
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        deadline.cancel()
+        return String(decoding: collector.bytes, as: UTF8.self)
+    }
+
+    @Test func servesFilesOverTLSOnItsOwnSocket() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("hello.txt", "secure hello")
+        // A large file crosses the TLS path that reads files into buffers (no sendfile under TLS).
+        try root.write("big.bin", [UInt8](repeating: 65, count: 300_000))
+        let tlsPort = try #require(FreePorts.base(forConsecutive: 1)) + 1
+        let certificates = TestBinaries.packageRoot + "/etc/examples/tls"
+        let config = """
+            server.document-root = "\(root.path)"
+            $SERVER["socket"] == "127.0.0.1:\(tlsPort)" {
+              ssl.engine = "enable"
+              ssl.pemfile = "\(certificates)/localhost.crt"
+              ssl.privkey = "\(certificates)/localhost.key"
+            }
+            """
+        try await TestSluice.with(config: config) { _ in
+            let answer = try await Self.get(port: tlsPort, target: "/hello.txt")
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(answer.hasSuffix("secure hello"))
+            let big = try await Self.get(port: tlsPort, target: "/big.bin")
+            #expect(big.contains("Content-Length: 300000"))
+            #expect(big.hasSuffix(String(repeating: "A", count: 1000)))
+            #expect(big.utf8.count > 300_000)
+        }
+    }
+}
