@@ -44,6 +44,8 @@ public struct RequestRouter: Sendable {
     public let site: Site
     private let evaluator: ConditionEvaluator
     private let redirectFirst: Bool
+    /// `server.name`: the authority of `${url.authority}` and redirects when a request has no Host.
+    private let serverName: String
 
     /// lighttpd's guard against rewrite loops ("ENDLESS LOOP IN rewrite-rule DETECTED").
     public static let maximumPasses = 100
@@ -54,6 +56,7 @@ public struct RequestRouter: Sendable {
         let modules = site.config.global["server.modules"]?.value.stringListValue ?? []
         let redirect = modules.firstIndex(of: "mod_redirect"), rewrite = modules.firstIndex(of: "mod_rewrite")
         self.redirectFirst = redirect != nil && (rewrite == nil || redirect! < rewrite!)
+        self.serverName = site.config.global["server.name"]?.value.string ?? ""
     }
 
     /// Routes a request. `isRegularFile` answers for `-if-not-file` rules (given the target's raw path and
@@ -175,7 +178,7 @@ public struct RequestRouter: Sendable {
 
     /// Matches `rule` against the target and renders its replacement; nil when it does not match.
     func render(_ rule: RewriteRule, facts: RequestFacts, condition: Captures?) -> [UInt8]? {
-        var scheme = facts.scheme, host = facts.host
+        var scheme = facts.scheme, host = facts.host.isEmpty ? serverName : facts.host
         return facts.target.withUnsafeBufferPointer { target in
             guard let match = rule.regex.firstMatch(in: target) else { return nil }
             if rule.template.isBlank { return [] }

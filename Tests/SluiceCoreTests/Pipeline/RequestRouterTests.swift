@@ -186,3 +186,15 @@ extension String {
         "$HTTP[\"host\"] =~ \".*\" { " + self + " }"
     }
 }
+
+@Suite struct ServerNameTests {
+    @Test func serverNameStandsInForAMissingHost() {
+        let loaded = SiteLoader.load(
+            text: "server.modules = ( \"mod_redirect\" )\nserver.name = \"www.example.org\"\nurl.redirect = ( \"^/(.*)\" => \"https://${url.authority}/$1\" )",
+            file: "t.conf", resolveNames: false)
+        #expect(loaded.isValid)
+        let router = RequestRouter(site: loaded.site)
+        let routed = router.route(RequestFacts(method: "GET", target: Array("/x".utf8), host: ""), headers: HeaderList())
+        #expect(routed.outcome == .redirect(status: 301, location: Array("https://www.example.org/x".utf8)))
+    }
+}
