@@ -72,9 +72,13 @@ final class ProxyExchange: UpstreamDelegate {
             method: head.method.rawValue, hasRequestBody: hasBody, isUpgrade: upgrade,
             configuration: .init(routed.options.proxy, backendCount: route.pools.count))
         let path = routed.facts.rawPath
+        // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init.
+        let clientAddress =
+            route.group.balancer is StickyBalancer
+            ? routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown : .unknown
         balancing = BalancingRequest(
             host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
-            clientAddress: routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown)
+            clientAddress: clientAddress)
         _ = site
     }
 
