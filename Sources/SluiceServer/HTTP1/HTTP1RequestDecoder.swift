@@ -44,7 +44,7 @@ public final class HTTP1RequestDecoder: ChannelDuplexHandler, RemovableChannelHa
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !isDone else { return }
-        var input = Self.unwrapInboundIn(data)
+        var input = self.unwrapInboundIn(data)
         if buffer.readableBytes == 0 {
             buffer = input
         } else {
@@ -70,7 +70,7 @@ public final class HTTP1RequestDecoder: ChannelDuplexHandler, RemovableChannelHa
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .head(let head) = Self.unwrapOutboundIn(data) {
+        if case .head(let head) = self.unwrapOutboundIn(data) {
             responseHeadWritten(head, context: context)
         }
         context.write(data, promise: promise)
@@ -110,11 +110,11 @@ public final class HTTP1RequestDecoder: ChannelDuplexHandler, RemovableChannelHa
                 if parser.asksToSwitchProtocols {
                     upgradeRequest = (requestsDecoded, head.method == .CONNECT)
                 }
-                context.fireChannelRead(Self.wrapInboundOut(.head(head)))
+                context.fireChannelRead(self.wrapInboundOut(.head(head)))
             case .body(let bytes):
-                context.fireChannelRead(Self.wrapInboundOut(.body(bytes)))
+                context.fireChannelRead(self.wrapInboundOut(.body(bytes)))
             case .end(let trailers):
-                context.fireChannelRead(Self.wrapInboundOut(.end(trailers)))
+                context.fireChannelRead(self.wrapInboundOut(.end(trailers)))
             case .error(let error):
                 fail(error, context: context)
             }

@@ -42,7 +42,7 @@ public final class HTTP1RequestErrorResponder: ChannelDuplexHandler, RemovableCh
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch Self.unwrapInboundIn(data) {
+        switch self.unwrapInboundIn(data) {
         case .head:
             requestHeadsSeen += 1
             isRequestOpen = true
@@ -69,7 +69,7 @@ public final class HTTP1RequestErrorResponder: ChannelDuplexHandler, RemovableCh
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        let part = Self.unwrapOutboundIn(data)
+        let part = self.unwrapOutboundIn(data)
         context.write(data, promise: promise)
         switch part {
         case .head(let head) where head.status.code >= 200 || head.status == .switchingProtocols:
@@ -104,12 +104,12 @@ public final class HTTP1RequestErrorResponder: ChannelDuplexHandler, RemovableCh
         }
         headers.add(name: "Content-Length", value: String(page?.body.readableBytes ?? 0))
         let head = HTTPResponseHead(version: .http1_1, status: error.status, headers: headers)
-        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+        context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         if let page {
-            context.write(Self.wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil)
         }
         let loopBound = context.loopBound
-        context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             loopBound.value.close(promise: nil)
         }
     }

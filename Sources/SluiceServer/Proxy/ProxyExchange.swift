@@ -34,7 +34,14 @@ final class ProxyExchange: UpstreamDelegate {
     private var requestSent = false
     private var responseHead: HTTPResponseHead?
     private var bodyBytesSent: Int64 = 0
+    /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
+    /// the other.
     private var timer: Scheduled<Void>?
+    /// The read timeout (`proxy-core.read-timeout` since the last byte from the backend): one scheduled task
+    /// per exchange; each arrival moves `readDeadline` on and the task, when it fires early, reschedules
+    /// itself for the rest, rather than a cancel and a new task per body part.
+    private var readTimer: Scheduled<Void>?
+    private var readDeadline = NIODeadline.distantFuture
     private var finished = false
     /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
     /// is served instead.
@@ -65,9 +72,13 @@ final class ProxyExchange: UpstreamDelegate {
             method: head.method.rawValue, hasRequestBody: hasBody, isUpgrade: upgrade,
             configuration: .init(routed.options.proxy, backendCount: route.pools.count))
         let path = routed.facts.rawPath
+        // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init.
+        let clientAddress =
+            route.group.balancer is StickyBalancer
+            ? routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown : .unknown
         balancing = BalancingRequest(
             host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
-            clientAddress: routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown)
+            clientAddress: clientAddress)
         _ = site
     }
 
@@ -139,14 +150,14 @@ final class ProxyExchange: UpstreamDelegate {
         switch part {
         case .head(let head):
             responseHead = head
-            if head.status.code >= 200 { timer?.cancel() }
+            if head.status.code >= 200 { cancelWaitTimer() }
             run(machine.responseHead(status: Int(head.status.code)))
             if head.status.code >= 200 { armReadTimer() }
         case .body(let buffer):
             armReadTimer()
             run(machine.responseBodyPart(), body: buffer)
         case .end:
-            timer?.cancel()
+            cancelTimers()
             let reusable = responseHead?.isKeepAlive ?? false
             run(machine.responseEnd(reusable: reusable))
         }
@@ -238,18 +249,12 @@ final class ProxyExchange: UpstreamDelegate {
         let pool = route.pools[ticket.backend.index]
         let (id, future) = pool.lease(on: context.eventLoop, fresh: fresh)
         lease = (pool, id)
-        schedule(at: waitDeadline) { [self] in
-            guard let lease else { return }
-            lease.pool.cancel(lease.id)
-            self.lease = nil
-            run(machine.connectionWaitTimedOut(now: now))
-        }
         future.assumeIsolated().whenComplete { [self] result in
             guard self.lease?.id == id else {
                 if case .success(let leased) = result { pool.release(leased.connection, reusable: true) }
                 return
             }
-            timer?.cancel()
+            cancelTimers()
             self.lease = nil
             switch result {
             case .success(let leased):
@@ -269,6 +274,14 @@ final class ProxyExchange: UpstreamDelegate {
                 }
                 run(machine.connectionUnavailable(reason, now: now))
             }
+        }
+        // An idle connection was handed over at once (the callback above has run): no wait timer to arm.
+        guard self.lease?.id == id else { return }
+        schedule(at: waitDeadline) { [self] in
+            guard let lease else { return }
+            lease.pool.cancel(lease.id)
+            self.lease = nil
+            run(machine.connectionWaitTimedOut(now: now))
         }
     }
 
@@ -357,7 +370,7 @@ final class ProxyExchange: UpstreamDelegate {
     private func startTunnel() {
         guard let connection, let head = responseHead else { return }
         finished = true
-        timer?.cancel()
+        cancelTimers()
         leaveBacklog()
         let fields = ProxiedResponseHeaders.build(head.headers, tunnel: true, reverseMapper: nil)
         handler.startTunnel(status: head.status, fields: fields, upstream: connection, context: context) { [self] in
@@ -396,7 +409,7 @@ final class ProxyExchange: UpstreamDelegate {
     }
 
     private func cleanup(_ cleanup: Machine.Cleanup) {
-        timer?.cancel()
+        cancelTimers()
         leaveBacklog()
         if let outcome = cleanup.ticket { finishTicket(outcome) }
         switch cleanup.connection {
@@ -425,18 +438,38 @@ final class ProxyExchange: UpstreamDelegate {
     // MARK: Timers and loops
 
     private func armReadTimer() {
-        let timeout = TimeAmount.seconds(Int64(max(1, proxy.readTimeout)))
-        timer?.cancel()
+        cancelWaitTimer()
+        readDeadline = .now() + .seconds(Int64(max(1, proxy.readTimeout)))
+        if readTimer == nil { scheduleReadTimer() }
+    }
+
+    private func scheduleReadTimer() {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        readTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: readDeadline) {
             let exchange = loopBound.value
+            exchange.readTimer = nil
             guard !exchange.finished else { return }
+            guard NIODeadline.now() >= exchange.readDeadline else {
+                exchange.scheduleReadTimer()
+                return
+            }
             exchange.run(exchange.machine.readTimeout())
         }
     }
 
-    private func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {
+    private func cancelWaitTimer() {
         timer?.cancel()
+        timer = nil
+    }
+
+    private func cancelTimers() {
+        cancelWaitTimer()
+        readTimer?.cancel()
+        readTimer = nil
+    }
+
+    private func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {
+        cancelTimers()
         let delay = TimeAmount.nanoseconds(max(0, Int64(deadline) - Int64(now)))
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay, body)
     }

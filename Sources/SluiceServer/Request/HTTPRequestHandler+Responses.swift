@@ -48,10 +48,11 @@ extension HTTPRequestHandler {
         current?.responseHeaders = headers
         if let record = current { logAccess(record) }
         current = nil
-        let promise = context.eventLoop.makePromise(of: Void.self)
+        // A promise only when someone waits for the write (a file handle to close, a connection to close):
+        // a kept-alive response with an in-memory body allocates none.
+        let promise = keepAlive ? written : (written ?? context.eventLoop.makePromise(of: Void.self))
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
-        if let written { promise.futureResult.cascade(to: written) }
-        if !keepAlive {
+        if !keepAlive, let promise {
             promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }

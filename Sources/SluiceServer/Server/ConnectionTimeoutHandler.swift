@@ -30,7 +30,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var state = State.waitingForHead(bytesSeen: false)
     /// Heads received minus responses finished (pipelined requests can be several ahead).
     private var outstanding = 0
+    /// The head / body-idle / keep-alive timeout: `readDeadline` is when it expires (nil: disarmed). One
+    /// scheduled task serves many requests: re-arming to a later deadline leaves the task alone and the
+    /// task, firing early, reschedules itself for the rest; only an earlier deadline replaces it.
     private var readTimer: Scheduled<Void>?
+    private var readTimerDue = NIODeadline.distantFuture
+    private var readDeadline: NIODeadline?
     private var writeTimer: Scheduled<Void>?
     private var isFirstRequest = true
 
@@ -48,12 +53,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        readTimer?.cancel()
+        cancelReadTimer()
         writeTimer?.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        readTimer?.cancel()
+        cancelReadTimer()
         writeTimer?.cancel()
         context.fireChannelInactive()
     }
@@ -68,8 +73,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         case .body:
             if case .readingBody = state { armHeadTimer(context: context, timeout: limits.requestHeadTimeout) }
         case .end:
-            readTimer?.cancel()
-            readTimer = nil
+            readDeadline = nil
             state = .responding
         }
         context.fireChannelRead(data)
@@ -109,15 +113,35 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     private func armHeadTimer(context: ChannelHandlerContext, timeout: TimeAmount) {
+        let deadline = NIODeadline.now() + timeout
+        readDeadline = deadline
+        if readTimer != nil && readTimerDue <= deadline { return }
         readTimer?.cancel()
+        scheduleReadTimer(context: context, at: deadline)
+    }
+
+    private func scheduleReadTimer(context: ChannelHandlerContext, at due: NIODeadline) {
+        readTimerDue = due
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        readTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+        readTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+            self.readTimer = nil
+            guard let deadline = self.readDeadline else { return }
+            guard NIODeadline.now() >= deadline else {
+                self.scheduleReadTimer(context: loopBound.value, at: deadline)
+                return
+            }
             self.readTimedOut(context: loopBound.value)
         }
     }
 
-    private func readTimedOut(context: ChannelHandlerContext) {
+    private func cancelReadTimer() {
+        readTimer?.cancel()
         readTimer = nil
+        readDeadline = nil
+    }
+
+    private func readTimedOut(context: ChannelHandlerContext) {
+        readDeadline = nil
         switch state {
         case .waitingForHead(let bytesSeen):
             // An idle kept-alive connection (or one that never sent a byte) just closes; a started head gets 408.
