@@ -38,6 +38,8 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var readDeadline: NIODeadline?
     private var writeTimer: Scheduled<Void>?
     private var isFirstRequest = true
+    /// This read delivered request parts: its `channelReadComplete` is not the start of a new request.
+    private var readDeliveredParts = false
 
     init(limits: ConnectionLimits) {
         self.limits = limits
@@ -64,6 +66,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        readDeliveredParts = true
         switch unwrapInboundIn(data) {
         case .head:
             outstanding += 1
@@ -74,13 +77,22 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
             if case .readingBody = state { armHeadTimer(context: context, timeout: limits.requestHeadTimeout) }
         case .end:
             readDeadline = nil
-            state = .responding
+            if outstanding == 0 {
+                // The answer already went out (it was decided at the head: a file, an error, a redirect):
+                // the connection is idle from now on.
+                state = .waitingForHead(bytesSeen: false)
+                armHeadTimer(context: context, timeout: limits.keepAliveIdleTimeout)
+            } else {
+                state = .responding
+            }
         }
         context.fireChannelRead(data)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .waitingForHead(let seen) = state, !seen {
+        defer { readDeliveredParts = false }
+        // A read that produced no part carried the beginning of a head (or of the next pipelined one).
+        if !readDeliveredParts, case .waitingForHead(let seen) = state, !seen {
             // The first bytes of a new request: from now on the head has `requestHeadTimeout` to arrive.
             state = .waitingForHead(bytesSeen: true)
             armHeadTimer(context: context, timeout: limits.requestHeadTimeout)

@@ -219,3 +219,23 @@ import Testing
         }
     }
 }
+
+/// `server.max-keep-alive-idle`: an idle kept-alive connection is closed, however its last answer was made.
+@Suite struct KeepAliveIdleTests {
+    @Test func idleKeptAliveConnectionsAreClosed() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("index.html", "home")
+        let config = "server.document-root = \"\(root.path)\"\nserver.max-keep-alive-idle = 1"
+        try await TestSluice.with(config: config) { sluice in
+            for target in ["/index.html", "/missing"] {
+                let started = ContinuousClock.now
+                // The request keeps the connection open; the server must close it (the exchange returns on
+                // close, or gives up after 10 s).
+                let answer = try await RawExchange.send(
+                    "GET \(target) HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, timeout: .seconds(10))
+                #expect(answer.statusCodes.count == 1)
+                #expect(ContinuousClock.now - started < .seconds(8), "\(target): the idle connection stayed open")
+            }
+        }
+    }
+}
