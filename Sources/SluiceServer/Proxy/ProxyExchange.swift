@@ -126,6 +126,14 @@ final class ProxyExchange: UpstreamDelegate {
         onClientLoop { self.received(part) }
     }
 
+    /// Everything one backend read produced (head, body parts) goes to the client in one flush: a streamed
+    /// response is still sent as it arrives, read by read, without a syscall per part.
+    func upstreamReadComplete() {
+        onClientLoop {
+            if self.responseHead != nil && !self.finished { self.context.flush() }
+        }
+    }
+
     func upstreamFailed(_ error: Error) {
         onClientLoop {
             guard !self.finished else { return }
@@ -190,7 +198,7 @@ final class ProxyExchange: UpstreamDelegate {
         case .forwardResponseBodyPart:
             if let body, xSendfile == nil {
                 bodyBytesSent += Int64(body.readableBytes)
-                context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+                context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
                 if !context.channel.isWritable, let connection {
                     hop(connection.eventLoop) { connection.setReadsPaused(true) }
                 }

@@ -6,6 +6,8 @@ import SluiceCore
 /// What an upstream connection reports to the exchange using it. Called on the connection's event loop.
 protocol UpstreamDelegate: AnyObject {
     func upstreamReceived(_ part: HTTPClientResponsePart)
+    /// A read from the backend is complete: what it delivered may now be flushed to the client as one write.
+    func upstreamReadComplete()
     /// The response could not be parsed (→ 502 before the head, close after).
     func upstreamFailed(_ error: Error)
     /// The connection closed.
@@ -110,6 +112,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !tunnelling else { return }  // the decoder's closing `.end` of the 101
         delegate?.upstreamReceived(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !tunnelling { delegate?.upstreamReadComplete() }
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -51,7 +51,8 @@ extension HTTPRequestHandler {
             head.headers.remove(name: "Transfer-Encoding")
         }
         current?.responseHeaders = head.headers
-        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        // Flushed when the backend read that carried it completes (`ProxyExchange.upstreamReadComplete`).
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
     func finishProxied(status: HTTPResponseStatus, bodyBytes: Int64, keepAlive: Bool, context: ChannelHandlerContext) {
