@@ -15,37 +15,37 @@ final class ProxyExchange: UpstreamDelegate {
     let routed: RoutedRequest
     let clientHead: HTTPRequestHead
     let clientKeepAlive: Bool
-    private let backendTarget: BackendTarget
-    private let proxy: ResolvedProxy
-    private var machine: Machine
-    private let balancing: BalancingRequest
-    private let bodyFraming: RequestBodyFraming
+    let backendTarget: BackendTarget
+    let proxy: ResolvedProxy
+    var machine: Machine
+    let balancing: BalancingRequest
+    let bodyFraming: RequestBodyFraming
 
-    private var ticket: BackendTicket?
-    private var inBacklog = false
-    private var lease: (pool: UpstreamPool, id: UpstreamPoolStateMachine.RequestID)?
-    private var connection: UpstreamConnection?
+    var ticket: BackendTicket?
+    var inBacklog = false
+    var lease: (pool: UpstreamPool, id: UpstreamPoolStateMachine.RequestID)?
+    var connection: UpstreamConnection?
     /// The pool `connection` came from (nil for a dedicated connection).
-    private var connectionPool: UpstreamPool?
-    private var dedicated = false
+    var connectionPool: UpstreamPool?
+    var dedicated = false
     /// Client body parts that arrived before a connection was ready (reads are paused meanwhile).
-    private var pendingBody: [ByteBuffer] = []
-    private var clientEnded = false
-    private var requestSent = false
-    private var responseHead: HTTPResponseHead?
-    private var bodyBytesSent: Int64 = 0
+    var pendingBody: [ByteBuffer] = []
+    var clientEnded = false
+    var requestSent = false
+    var responseHead: HTTPResponseHead?
+    var bodyBytesSent: Int64 = 0
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
-    private var timer: Scheduled<Void>?
+    var timer: Scheduled<Void>?
     /// The read timeout (`proxy-core.read-timeout` since the last byte from the backend): one scheduled task
     /// per exchange; each arrival moves `readDeadline` on and the task, when it fires early, reschedules
     /// itself for the rest, rather than a cancel and a new task per body part.
-    private var readTimer: Scheduled<Void>?
-    private var readDeadline = NIODeadline.distantFuture
-    private var finished = false
+    var readTimer: Scheduled<Void>?
+    var readDeadline = NIODeadline.distantFuture
+    var finished = false
     /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
     /// is served instead.
-    private var xSendfile: (path: String, contentType: String?)?
+    var xSendfile: (path: String, contentType: String?)?
 
     init(handler: HTTPRequestHandler, context: ChannelHandlerContext, route: ProxyRoute, routed: RoutedRequest,
          target: BackendTarget, head: HTTPRequestHead, keepAlive: Bool, site: Site) {
@@ -82,7 +82,7 @@ final class ProxyExchange: UpstreamDelegate {
         _ = site
     }
 
-    private var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
+    var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     func start() {
         run(machine.start())
@@ -153,7 +153,7 @@ final class ProxyExchange: UpstreamDelegate {
         onClientLoop { self.handler.setClientReadsPaused(!writable, context: self.context) }
     }
 
-    private func received(_ part: HTTPClientResponsePart) {
+    func received(_ part: HTTPClientResponsePart) {
         guard !finished else { return }
         switch part {
         case .head(let head):
@@ -173,7 +173,7 @@ final class ProxyExchange: UpstreamDelegate {
 
     // MARK: Actions
 
-    private func run(_ action: Machine.Action, body: ByteBuffer? = nil) {
+    func run(_ action: Machine.Action, body: ByteBuffer? = nil) {
         switch action {
         case .none:
             break
@@ -234,14 +234,14 @@ final class ProxyExchange: UpstreamDelegate {
         }
     }
 
-    private var backendName: String { ticket?.backend.name ?? "(none)" }
+    var backendName: String { ticket?.backend.name ?? "(none)" }
 
     /// A client that cannot be told where the body ends (HTTP/1.0 without Content-Length) learns it from the close.
-    private var responseFramed: Bool {
+    var responseFramed: Bool {
         clientHead.version.minor >= 1 || responseHead?.headers.contains(name: "Content-Length") == true
     }
 
-    private func chooseBackend() {
+    func chooseBackend() {
         guard let ticket = route.group.begin(for: balancing, now: now) else {
             run(machine.noBackendAvailable(
                 now: now, nextRecovery: route.group.nextRecovery(after: now),
@@ -252,76 +252,10 @@ final class ProxyExchange: UpstreamDelegate {
         run(machine.backendChosen(now: now))
     }
 
-    private func requestConnection(fresh: Bool, waitDeadline: UInt64) {
-        guard let ticket else { return }
-        let pool = route.pools[ticket.backend.index]
-        let (id, future) = pool.lease(on: context.eventLoop, fresh: fresh)
-        lease = (pool, id)
-        future.assumeIsolated().whenComplete { [self] result in
-            guard self.lease?.id == id else {
-                if case .success(let leased) = result { pool.release(leased.connection, reusable: true) }
-                return
-            }
-            cancelTimers()
-            self.lease = nil
-            switch result {
-            case .success(let leased):
-                guard !finished else {
-                    pool.release(leased.connection, reusable: true)
-                    return
-                }
-                connectionPool = pool
-                attach(leased.connection)
-                run(machine.connected(reused: leased.isReused))
-            case .failure(let error):
-                let reason: Machine.Unavailability
-                switch error as? UpstreamPool.LeaseError {
-                case .backlogFull: reason = .backlogFull
-                case .shuttingDown: reason = .shuttingDown
-                default: reason = .backendFailed
-                }
-                run(machine.connectionUnavailable(reason, now: now))
-            }
-        }
-        // An idle connection was handed over at once (the callback above has run): no wait timer to arm.
-        guard self.lease?.id == id else { return }
-        schedule(at: waitDeadline) { [self] in
-            guard let lease else { return }
-            lease.pool.cancel(lease.id)
-            self.lease = nil
-            run(machine.connectionWaitTimedOut(now: now))
-        }
-    }
 
-    private func openDedicatedConnection() {
-        guard let ticket else { return }
-        let pool = route.pools[ticket.backend.index]
-        dedicated = true
-        UpstreamConnection.connect(
-            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, proxy.connectTimeout))),
-            id: .init(-1)
-        ).assumeIsolated().whenComplete { [self] result in
-            switch result {
-            case .success(let connection):
-                guard !finished else {
-                    connection.channel.close(promise: nil)
-                    return
-                }
-                attach(connection)
-                run(machine.connected(reused: false))
-            case .failure:
-                ticket.backend.health.connectFailed(at: now)
-                run(machine.connectFailed(now: now))
-            }
-        }
-    }
 
-    private func attach(_ connection: UpstreamConnection) {
-        self.connection = connection
-        hop(connection.eventLoop) { connection.attach(self) }
-    }
 
-    private func sendRequestHead() {
+    func sendRequestHead() {
         guard let connection else { return }
         let forwarding = ForwardingContext(
             // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
@@ -351,7 +285,7 @@ final class ProxyExchange: UpstreamDelegate {
         }
     }
 
-    private func forwardResponseHead() {
+    func forwardResponseHead() {
         guard let head = responseHead else { return }
         if proxy.allowXSendfile, head.status.code == 200,
             let path = head.headers.first(name: "X-Sendfile") ?? head.headers.first(name: "X-LIGHTTPD-send-file")
@@ -371,11 +305,11 @@ final class ProxyExchange: UpstreamDelegate {
         handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
     }
 
-    private func responseFramedAfter(_ fields: [(String, String)]) -> Bool {
+    func responseFramedAfter(_ fields: [(String, String)]) -> Bool {
         clientHead.version.minor >= 1 || fields.contains { $0.0.lowercased() == "content-length" }
     }
 
-    private func startTunnel() {
+    func startTunnel() {
         guard let connection, let head = responseHead else { return }
         finished = true
         cancelTimers()
@@ -386,37 +320,9 @@ final class ProxyExchange: UpstreamDelegate {
         }
     }
 
-    /// A retry after the connection closed under the request: forget it (the pool learnt of the close) and
-    /// send the request again from its head.
-    private func dropDeadConnection() {
-        guard let connection else { return }
-        self.connection = nil
-        connectionPool = nil
-        requestSent = false
-        responseHead = nil
-        if dedicated { connection.channel.close(promise: nil) }
-    }
 
-    private func releaseConnection(reusable: Bool) {
-        guard let connection else { return }
-        self.connection = nil
-        if dedicated {
-            connection.channel.close(promise: nil)
-            return
-        }
-        let pool = connectionPool
-        connectionPool = nil
-        hop(connection.eventLoop) {
-            connection.attach(nil)
-            if let pool {
-                pool.release(connection, reusable: reusable)
-            } else {
-                connection.channel.close(promise: nil)
-            }
-        }
-    }
 
-    private func cleanup(_ cleanup: Machine.Cleanup) {
+    func cleanup(_ cleanup: Machine.Cleanup) {
         cancelTimers()
         leaveBacklog()
         if let outcome = cleanup.ticket { finishTicket(outcome) }
@@ -431,78 +337,15 @@ final class ProxyExchange: UpstreamDelegate {
         }
     }
 
-    private func finishTicket(_ outcome: BackendOutcome) {
+    func finishTicket(_ outcome: BackendOutcome) {
         _ = ticket?.finish(outcome, at: now)
         ticket = nil
     }
 
-    private func leaveBacklog() {
+    func leaveBacklog() {
         if inBacklog {
             route.backlog.leave()
             inBacklog = false
         }
     }
-
-    // MARK: Timers and loops
-
-    private func armReadTimer() {
-        cancelWaitTimer()
-        readDeadline = .now() + .seconds(Int64(max(1, proxy.readTimeout)))
-        if readTimer == nil { scheduleReadTimer() }
-    }
-
-    private func scheduleReadTimer() {
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        readTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: readDeadline) {
-            let exchange = loopBound.value
-            exchange.readTimer = nil
-            guard !exchange.finished else { return }
-            guard NIODeadline.now() >= exchange.readDeadline else {
-                exchange.scheduleReadTimer()
-                return
-            }
-            exchange.run(exchange.machine.readTimeout())
-        }
-    }
-
-    private func cancelWaitTimer() {
-        timer?.cancel()
-        timer = nil
-    }
-
-    private func cancelTimers() {
-        cancelWaitTimer()
-        readTimer?.cancel()
-        readTimer = nil
-    }
-
-    private func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {
-        cancelTimers()
-        let delay = TimeAmount.nanoseconds(max(0, Int64(deadline) - Int64(now)))
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay, body)
-    }
-
-    private func onClientLoop(_ body: @escaping () -> Void) {
-        if context.eventLoop.inEventLoop {
-            body()
-        } else {
-            let bound = UnsafeTransfer(body)
-            context.eventLoop.execute { bound.value() }
-        }
-    }
-
-    private func hop(_ loop: EventLoop, _ body: @escaping () -> Void) {
-        if loop.inEventLoop {
-            body()
-        } else {
-            let bound = UnsafeTransfer(body)
-            loop.execute { bound.value() }
-        }
-    }
-}
-
-/// Moves a closure to another event loop where only that loop runs it.
-struct UnsafeTransfer<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
 }
