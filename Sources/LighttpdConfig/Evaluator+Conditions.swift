@@ -41,7 +41,7 @@ extension Evaluator {
             }
             field = known
         case "REQUEST_HEADER":
-            guard !subscriptName.isEmpty, subscriptName.utf8.allSatisfy(Evaluator.isHeaderNameByte) else {
+            guard !subscriptName.isEmpty, subscriptName.utf8.allSatisfy(HTTPToken.isTokenByte) else {
                 diagnostics.error(
                     "\"\(subscriptName)\" is not a valid header name", at: syntax.subscriptValue.location)
                 return nil
@@ -93,16 +93,5 @@ extension Evaluator {
         return ConfigCondition(
             field: field, op: syntax.op, value: value, location: syntax.location,
             valueLocation: syntax.value.location)
-    }
-
-    /// RFC 9110 token characters.
-    static func isHeaderNameByte(_ c: UInt8) -> Bool {
-        switch c {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(c)
-        }
     }
 }

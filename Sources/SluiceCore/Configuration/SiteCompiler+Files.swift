@@ -87,7 +87,7 @@ extension SiteCompiler {
     private mutating func headerPairs(_ setting: ConfigSetting?) -> [ConfigPair]? {
         guard let setting, let pairs = setting.value.stringPairsValue else { return nil }
         for pair in pairs {
-            if pair.key.isEmpty || !pair.key.utf8.allSatisfy(SiteCompiler.isTokenByte) {
+            if pair.key.isEmpty || !pair.key.utf8.allSatisfy(HTTPToken.isTokenByte) {
                 diagnostics.error("\(setting.key): \"\(pair.key)\" is not a header name", at: pair.keyLocation)
             }
             if pair.value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
@@ -95,16 +95,6 @@ extension SiteCompiler {
             }
         }
         return pairs
-    }
-
-    /// RFC 9110 token characters.
-    static func isTokenByte(_ c: UInt8) -> Bool {
-        switch c {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(c)
-        }
     }
 
     static func withoutTrailingSlash(_ path: String) -> String {

@@ -121,27 +121,13 @@ public struct StatusReport: Sendable {
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sluice status</title>"
         out += "<style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.2rem .8rem;text-align:right}"
         out += "td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}</style></head><body>\n"
-        out += "<h1>Sluice status</h1>\n<p>\(Self.escapeHTML(version)), up \(uptimeSeconds) s</p>\n"
+        out += "<h1>Sluice status</h1>\n<p>\(HTMLText.escape(version)), up \(uptimeSeconds) s</p>\n"
         out += "<table>\n<tr><th>group</th><th>backend</th><th>state</th><th>in flight</th><th>requests</th>"
         out += "<th>failures</th><th>latency ms</th></tr>\n"
         for row in backends {
-            out += "<tr><td>\(Self.escapeHTML(row.group))</td><td>\(Self.escapeHTML(row.name))</td><td>\(row.state)</td>"
+            out += "<tr><td>\(HTMLText.escape(row.group))</td><td>\(HTMLText.escape(row.name))</td><td>\(row.state)</td>"
             out += "<td>\(row.inFlight)</td><td>\(row.requests)</td><td>\(row.failures)</td><td>\(latency(row))</td></tr>\n"
         }
         return out + "</table>\n</body></html>\n"
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

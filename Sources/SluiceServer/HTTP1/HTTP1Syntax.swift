@@ -1,3 +1,5 @@
+import LighttpdConfig
+
 /// Byte classes of the HTTP/1.1 grammar (RFC 9110 §5.6, RFC 9112, RFC 3986 §3.2), as bit tests
 /// rather than tables so the hot loops need no lazily initialised global.
 enum HTTP1Syntax {
@@ -10,9 +12,7 @@ enum HTTP1Syntax {
     /// `tchar` (RFC 9110 §5.6.2): ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        if byte < 64 { return (0x03ff_6cfa_0000_0000 as UInt64) >> byte & 1 == 1 }
-        if byte < 128 { return (0x57ff_ffff_c7ff_fffe as UInt64) >> (byte &- 64) & 1 == 1 }
-        return false
+        HTTPToken.isTokenByte(byte)
     }
 
     /// Bytes of a `reg-name` (RFC 3986 §3.2.2): unreserved, sub-delims and `%`.

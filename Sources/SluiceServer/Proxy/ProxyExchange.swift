@@ -48,7 +48,7 @@ final class ProxyExchange: UpstreamDelegate {
     var xSendfile: (path: String, contentType: String?)?
 
     init(handler: HTTPRequestHandler, context: ChannelHandlerContext, route: ProxyRoute, routed: RoutedRequest,
-         target: BackendTarget, head: HTTPRequestHead, keepAlive: Bool, site: Site) {
+         target: BackendTarget, head: HTTPRequestHead, keepAlive: Bool) {
         self.handler = handler
         self.context = context
         self.route = route
@@ -79,7 +79,6 @@ final class ProxyExchange: UpstreamDelegate {
         balancing = BalancingRequest(
             host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
             clientAddress: clientAddress)
-        _ = site
     }
 
     var now: UInt64 { NIODeadline.now().uptimeNanoseconds }

@@ -27,21 +27,11 @@ extension HTTPRequestHandler {
         line.bytesOut = record.bodyBytes
         line.durationNanoseconds = elapsed
         line.keepAliveCount = requestCount - 1
-        line.utcOffsetSeconds = AccessLogClock.utcOffset(at: Int(now.tv_sec))
+        line.utcOffsetSeconds = dates.utcOffset(at: Int(now.tv_sec))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         routed.options.files.accessLogFormat.render(line, into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
         writer.write(bytes)
-    }
-}
-
-/// The local time zone offset for `%t`.
-enum AccessLogClock {
-    static func utcOffset(at seconds: Int) -> Int {
-        var time = time_t(seconds)
-        var parts = tm()
-        localtime_r(&time, &parts)
-        return Int(parts.tm_gmtoff)
     }
 }

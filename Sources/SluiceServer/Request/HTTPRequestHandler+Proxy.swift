@@ -28,7 +28,7 @@ extension HTTPRequestHandler {
         }
         let exchange = ProxyExchange(
             handler: self, context: context, route: route, routed: routed, target: target, head: head,
-            keepAlive: keepAlive, site: runtime.site)
+            keepAlive: keepAlive)
         state = .proxying(exchange)
         exchange.start()
     }

@@ -87,22 +87,3 @@ extension HTTPRequestHandler {
             extraFields: [(AuthChallenge.headerName, challenge.wwwAuthenticate)])
     }
 }
-
-/// Minimal HTML escaping for text placed in generated pages.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-}

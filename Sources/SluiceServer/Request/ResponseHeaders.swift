@@ -18,6 +18,22 @@ struct DateHeaderCache {
         return value
     }
 
+    private var offsetSecond = -1
+    private var offset = 0
+
+    /// The local time zone's offset from UTC at `seconds` (for the access log's `%t`), looked up with
+    /// `localtime_r` at most once per second.
+    mutating func utcOffset(at seconds: Int) -> Int {
+        if seconds != offsetSecond {
+            offsetSecond = seconds
+            var time = time_t(seconds)
+            var parts = tm()
+            localtime_r(&time, &parts)
+            offset = Int(parts.tm_gmtoff)
+        }
+        return offset
+    }
+
     /// Unix seconds of the cached value (for validators compared with "now").
     var seconds: Int64 { second < 0 ? Int64(time(nil)) : second }
 }

@@ -37,7 +37,6 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var readTimerDue = NIODeadline.distantFuture
     private var readDeadline: NIODeadline?
     private var writeTimer: Scheduled<Void>?
-    private var isFirstRequest = true
     /// This read delivered request parts: its `channelReadComplete` is not the start of a new request.
     private var readDeliveredParts = false
 
@@ -70,7 +69,6 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         switch unwrapInboundIn(data) {
         case .head:
             outstanding += 1
-            isFirstRequest = false
             state = .readingBody
             armHeadTimer(context: context, timeout: limits.requestHeadTimeout)  // now a body-idle timer
         case .body:

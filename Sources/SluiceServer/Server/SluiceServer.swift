@@ -17,7 +17,6 @@ public final class SluiceServer: Sendable {
     /// Released before the loops stop: its deinit completes a promise on one of them.
     private let quiescingHelper: Mutex<ServerQuiescingHelper?>
     private let counter: ConnectionCounter
-    private let channels: Mutex<[Channel]>
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -31,7 +30,6 @@ public final class SluiceServer: Sendable {
         holder = Mutex(nil)
         quiescingHelper = Mutex(ServerQuiescingHelper(group: group))
         counter = ConnectionCounter(limit: maxConnections)
-        channels = Mutex([])
     }
 
     /// The runtime new connections use; installing another one (reload) leaves open connections on theirs.
@@ -70,7 +68,6 @@ public final class SluiceServer: Sendable {
         for listener in listeners {
             let tls = try listener.tls.map(SluiceServer.makeTLSContext)
             let channel = try await bind(listener, tls: tls)
-            channels.withLock { $0.append(channel) }
             if let address = channel.localAddress { bound.append(address) }
         }
         return bound

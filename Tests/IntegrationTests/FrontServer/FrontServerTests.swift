@@ -239,3 +239,41 @@ import Testing
         }
     }
 }
+
+/// `server.max-connections`: at the limit a new client waits in the kernel's backlog until a slot frees.
+@Suite struct MaxConnectionsTests {
+    @Test func aClientBeyondTheLimitIsServedOnlyAfterASlotFrees() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("index.html", "home")
+        let config = "server.document-root = \"\(root.path)\"\nserver.max-connections = 1"
+        try await TestSluice.with(config: config) { sluice in
+            let answered = Answered()
+            try await TestHTTPClient.withConnection(port: sluice.port) { holder in
+                #expect(try await holder.request(TestHTTPRequest("/index.html")).status == .ok)
+                let waiting = Task {
+                    let response = try await TestHTTPClient.request(TestHTTPRequest("/index.html"), port: sluice.port)
+                    answered.set()
+                    return response.status
+                }
+                // Two more round trips on the held connection: the server has run its loop since the second
+                // client connected, and still has not taken it.
+                for _ in 0..<2 {
+                    #expect(try await holder.request(TestHTTPRequest("/index.html")).status == .ok)
+                }
+                #expect(!answered.value)
+                #expect(sluice.server.openConnections == 1)
+                try await holder.send(TestHTTPRequest("/index.html", headers: [("Connection", "close")]))
+                _ = try await holder.readResponse()
+                // The slot frees when the held connection closes; the waiting client is then served.
+                #expect(try await waiting.value == .ok)
+            }
+        }
+    }
+
+    final class Answered: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        func set() { lock.lock(); done = true; lock.unlock() }
+        var value: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    }
+}

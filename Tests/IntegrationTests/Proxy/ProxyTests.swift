@@ -346,3 +346,29 @@ import Testing
         }
     }
 }
+
+/// SPEC §4: HEAD, 204 and 304 pass through without bodies, and the connection stays usable after them.
+@Suite struct BodylessResponseTests {
+    @Test func headAnd204And304HaveNoBodyAndKeepTheConnection() async throws {
+        try await withWorker { worker in
+            let config = """
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+                $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                try await TestHTTPClient.withConnection(port: sluice.port) { connection in
+                    let head = try await connection.request(TestHTTPRequest(.HEAD, "/"))
+                    #expect(head.status == .ok && head.body.readableBytes == 0)
+                    #expect(head.header("Content-Length") != nil)
+                    for code in ["204", "304"] {
+                        let empty = try await connection.request(TestHTTPRequest("/status/\(code)"))
+                        #expect(empty.status.code == UInt(code)! && empty.body.readableBytes == 0)
+                    }
+                    // Same connection, framing intact: a normal answer follows.
+                    let after = try await connection.request(TestHTTPRequest("/"))
+                    #expect(after.status == .ok && after.bodyString.hasPrefix("hello from"))
+                }
+            }
+        }
+    }
+}
