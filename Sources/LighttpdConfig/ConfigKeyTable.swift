@@ -42,6 +42,10 @@ public enum ConfigKeyTable {
               "Seconds in-flight requests may take to finish after SIGINT/SIGTERM."),
         .init("server.follow-symlink", .boolean, .request, "core", "\"enable\"",
               "Serve files reached through symbolic links (never outside the document root)."),
+        .init("server.stat-cache-engine", .string, .global, "core", "\"simple\"",
+              "\"simple\": what stat() said about a file is reused for the rest of the second, and small files' bytes "
+                + "are kept while unchanged; \"disable\": stat() on every request. \"fam\", \"inotify\" and "
+                + "\"kqueue\" are accepted and work as \"simple\"."),
         .init("server.range-requests", .boolean, .request, "core", "\"enable\"", "Answer Range requests with 206."),
         .init("server.pid-file", .string, .global, "core", nil, "File the process id is written to at start."),
         .init("server.use-ipv6", .boolean, .global, "core", "\"disable\"",

@@ -29,6 +29,9 @@ public struct ServerSettings: Sendable, Hashable {
     public var pidFile: String?
     /// `server.use-ipv6`: also listen on `[::]` when `server.bind` is unset. Default false.
     public var useIPv6 = false
+    /// `server.stat-cache-engine`: false for `"disable"`; any other accepted value is lighttpd's one-second
+    /// "simple" cache. Default true.
+    public var statCache = true
     /// `server.modules` plus the always-loaded ones.
     public var modules: Set<String> = ConfigModules.alwaysLoaded
 
@@ -50,6 +53,7 @@ public struct ServerSettings: Sendable, Hashable {
         gracefulShutdownTimeout = integer("server.graceful-shutdown-timeout") ?? gracefulShutdownTimeout
         pidFile = global["server.pid-file"]?.value.string
         useIPv6 = global["server.use-ipv6"]?.value.booleanValue ?? useIPv6
+        statCache = global["server.stat-cache-engine"]?.value.string.map { $0 != "disable" } ?? statCache
         self.modules = modules
     }
 }

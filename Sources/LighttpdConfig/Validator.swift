@@ -105,6 +105,13 @@ struct Validator {
                 diagnostics.error(
                     "unknown proxy-core.protocol \"\(name)\"", at: setting.value.location, fix: "use \"http\"")
             }
+        case "server.stat-cache-engine":
+            guard let name = setting.value.string else { return }
+            if !["simple", "disable", "fam", "inotify", "kqueue"].contains(name) {
+                diagnostics.error(
+                    "unknown server.stat-cache-engine \"\(name)\"", at: setting.value.location,
+                    fix: "use \"simple\" or \"disable\"")
+            }
         case "auth.backend":
             guard let name = setting.value.string else { return }
             guard name == "htpasswd" || name == "plain" else {

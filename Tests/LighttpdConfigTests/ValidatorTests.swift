@@ -124,6 +124,19 @@ import Testing
         #expect(ConfigKeyTable.byName.count == ConfigKeyTable.all.count)
     }
 
+    @Test func statCacheEngineValues() {
+        #expect(load("").config.server.statCache)
+        #expect(!load("server.stat-cache-engine = \"disable\"").config.server.statCache)
+        for accepted in ["simple", "fam", "inotify", "kqueue"] {
+            let result = load("server.stat-cache-engine = \"\(accepted)\"")
+            #expect(result.diagnostics.sorted.isEmpty && result.config.server.statCache, "\(accepted)")
+        }
+        #expect(errors("server.stat-cache-engine = \"famous\"") == [
+            "/srv/site/test.conf:1:28: error: unknown server.stat-cache-engine \"famous\"; use \"simple\" or \"disable\"",
+        ])
+        #expect(errors("$HTTP[\"host\"] == \"a\" { server.stat-cache-engine = \"disable\" }").first?.contains("can only be set outside conditions") == true)
+    }
+
     @Test func serverSettingsDefaultsMatchTheKeyTable() {
         let defaults = ServerSettings()
         let documented: [(String, Int)] = [

@@ -46,4 +46,11 @@ public struct FileStamp: Sendable, Hashable {
         guard stat(path, &info) == 0 else { return nil }
         return FileStamp(info)
     }
+
+    /// The stamp of an open file (`fstat(2)`), or nil when that fails.
+    public static func current(descriptor: Int32) -> FileStamp? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return FileStamp(info)
+    }
 }

@@ -29,7 +29,7 @@ extension HTTPRequestHandler {
         let decider = StaticFileDecider(
             resolver: StaticPathResolver(documentRoot: root, aliases: files.aliases), settings: files.settings)
         let query = routed.facts.rawQuery.map { String(decoding: $0, as: UTF8.self) }
-        let fileSystem = SystemFileSystem()
+        let fileSystem = staticFileCache(context).fileSystem(now: Int64(time(nil)))
         switch decider.decide(rawPath: routed.facts.rawPath, query: query, fileSystem: fileSystem) {
         case .refuse(let refusal):
             if refusal.status >= 500 { runtime.errorLog.error("\(head.uri): \(refusal.message)") }
@@ -69,6 +69,13 @@ extension HTTPRequestHandler {
         guard segments.contains(where: { if case .file = $0 { true } else { false } }) else {
             // 304, HEAD: headers only (Content-Length says what a GET would send).
             sendResponse(status, fields: plan.headers, body: nil, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        if let bytes = staticFileCache(context).contents.bytes(
+            of: target.path, stamp: target.status.stamp, allocator: context.channel.allocator)
+        {
+            sendFileBytes(bytes, segments: segments, status: status, head: head, fields: plan.headers,
+                          keepAlive: keepAlive, context: context)
             return
         }
         let fd = open(target.path, O_RDONLY | O_CLOEXEC)
@@ -117,6 +124,44 @@ extension HTTPRequestHandler {
 }
 
 extension HTTPRequestHandler {
+    /// This event loop's static-file caches (taken once per connection).
+    func staticFileCache(_ context: ChannelHandlerContext) -> StaticFileCache {
+        if let fileCache { return fileCache }
+        let cache = runtime.staticCaches.cache(for: context.eventLoop)
+        fileCache = cache
+        return cache
+    }
+
+    /// A small file's body from memory: its segments are slices of the cached bytes (no copy), so head and
+    /// body leave in one write, on plain and TLS connections alike.
+    private func sendFileBytes(
+        _ bytes: ByteBuffer, segments: [FileBodySegment], status: HTTPResponseStatus,
+        head: HTTPRequestHead, fields: [(name: String, value: String)], keepAlive: Bool, context: ChannelHandlerContext
+    ) {
+        let responseHead = headBuilder.head(status: status, version: head.version, fields: fields, keepAlive: keepAlive)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        var bodyBytes: Int64 = 0
+        for segment in segments {
+            let part: ByteBuffer
+            switch segment {
+            case .bytes(let literal):
+                part = context.channel.allocator.buffer(bytes: literal)
+            case .file(let offset, let count):
+                guard let slice = bytes.getSlice(at: bytes.readerIndex + Int(offset), length: Int(count)) else {
+                    // The plan was made from the same stamp as the bytes, so this cannot happen; never send a
+                    // response that looks complete when it is not.
+                    runtime.errorLog.error("\(head.uri): cached file shorter than planned; closing the connection")
+                    context.close(promise: nil)
+                    return
+                }
+                part = slice
+            }
+            bodyBytes += Int64(part.readableBytes)
+            context.write(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+        }
+        finish(status: status, headers: responseHead.headers, bodyBytes: bodyBytes, keepAlive: keepAlive, context: context)
+    }
+
     /// `proxy-core.allow-x-sendfile`: the backend named a file with `X-Sendfile` (or lighttpd's
     /// `X-LIGHTTPD-send-file`); serve it as a static file (ranges, validators, sendfile), with the
     /// backend's `Content-Type` when it gave one. A missing or non-regular file is a 404.

@@ -35,6 +35,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reads from the client are held (its body waits for the backend: back-pressure).
     var readsPaused = false
     var pendingRead = false
+    /// This event loop's stat cache and small-file bytes, taken on the first static request.
+    var fileCache: StaticFileCache?
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime

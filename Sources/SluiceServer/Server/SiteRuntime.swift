@@ -17,6 +17,8 @@ public final class SiteRuntime: Sendable {
     let loadedAt = NIODeadline.now()
     /// Backend groups and upstream pools, by the block that sets `proxy-core.backends`.
     let proxyRoutes: ProxyRoutes
+    /// The stat cache and small-file bytes of each event loop (`server.stat-cache-engine`).
+    let staticCaches: StaticFileCache.PerLoop
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -38,6 +40,7 @@ public final class SiteRuntime: Sendable {
         }
         self.accessLogs = logs
         self.proxyRoutes = ProxyRoutes(site: site, eventLoops: eventLoops, errorLog: errorLog)
+        self.staticCaches = StaticFileCache.PerLoop(eventLoops: eventLoops, statCacheEnabled: site.server.statCache)
     }
 
     /// Starts what runs in the background while this runtime serves: the active health checks. Called by

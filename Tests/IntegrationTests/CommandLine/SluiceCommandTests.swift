@@ -44,7 +44,8 @@ import Testing
             let config = try directory.write("s.conf", """
                 server.port = \(port)
                 server.bind = "127.0.0.1"
-                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http", "mod_status" )
+                status.status-url = "/server-status"  # answered before the proxy takes "/"
                 $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
                 """)
             let process = try ChildProcess(try sluice, arguments: ["-f", config])
@@ -56,7 +57,14 @@ import Testing
             }
             #expect(listening)
             async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
-            try await Task.sleep(for: .milliseconds(300))  // the request is now waiting on the slow worker (1.5 s)
+            // SIGTERM only once the status page counts the request in flight to the slow worker (1.5 s).
+            var inFlight = false
+            for _ in 0..<200 where !inFlight {
+                let status = try await TestHTTPClient.request(TestHTTPRequest("/server-status?json"), port: port)
+                inFlight = status.bodyString.contains("\"inFlight\": 1")
+                if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(inFlight)
             process.send(SIGTERM)
             let answered = try await response
             #expect(answered.status == .ok && answered.bodyString.hasPrefix("hello from"))
