@@ -91,7 +91,7 @@ final class ProxyExchange: UpstreamDelegate {
 
     func clientBody(_ buffer: ByteBuffer) {
         if let connection, requestSent {
-            connection.write(.body(.byteBuffer(buffer)), flush: true)
+            connection.writeBody(buffer, flush: true)
             if !connection.channel.isWritable { handler.setClientReadsPaused(true, context: context) }
         } else {
             pendingBody.append(buffer)
@@ -102,7 +102,7 @@ final class ProxyExchange: UpstreamDelegate {
     func clientEnd() {
         clientEnded = true
         if let connection, requestSent {
-            connection.write(.end(nil), flush: true)
+            connection.writeEnd()
             armReadTimer()
             run(machine.requestBodySent())
         }
@@ -258,29 +258,30 @@ final class ProxyExchange: UpstreamDelegate {
         guard let connection else { return }
         let forwarding = ForwardingContext(
             // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
-            peer: PeerAddress(handler.connection.remoteAddress), scheme: routed.facts.scheme,
+            peer: handler.connection.peer, scheme: routed.facts.scheme,
             host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
             remoteUser: handler.current?.user)
         let fields = ForwardedRequestHeaders.build(
             clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
             context: forwarding, options: .init(routed, site: handler.runtime.site))
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count)
-        for (name, value) in fields { headers.add(name: name, value: value) }
-        let head = HTTPRequestHead(
-            version: .http1_1, method: clientHead.method, uri: String(decoding: backendTarget.target, as: UTF8.self),
-            headers: headers)
-        connection.write(.head(head), flush: pendingBody.isEmpty && !clientEnded)
+        let bytes = UpstreamRequestHead.encode(
+            method: clientHead.method.rawValue, target: backendTarget.target, fields: fields,
+            allocator: context.channel.allocator)
+        var chunked = false
+        if case .chunked = bodyFraming { chunked = true }
+        connection.writeHead(bytes, request: clientHead, chunked: chunked, flush: false)
         requestSent = true
-        for buffer in pendingBody { connection.write(.body(.byteBuffer(buffer)), flush: false) }
+        for buffer in pendingBody { connection.writeBody(buffer, flush: false) }
         pendingBody.removeAll()
         handler.setClientReadsPaused(false, context: context)
         if clientEnded {
-            connection.write(.end(nil), flush: true)
+            connection.writeEnd()
             armReadTimer()
             run(machine.requestBodySent())
-        } else {
-            connection.channel.flush()
+        } else if bodyFraming != .none || machine.isUpgrade {
+            // A plain request without a body is flushed by its `.end`, which the client's decoder delivers
+            // right after the head; one with a body (or an upgrade) goes at once.
+            connection.flush()
         }
     }
 
