@@ -37,11 +37,6 @@ final class ProxyExchange: UpstreamDelegate {
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
     var timer: Scheduled<Void>?
-    /// The read timeout (`proxy-core.read-timeout` since the last byte from the backend): one scheduled task
-    /// per exchange; each arrival moves `readDeadline` on and the task, when it fires early, reschedules
-    /// itself for the rest, rather than a cancel and a new task per body part.
-    var readTimer: Scheduled<Void>?
-    var readDeadline = NIODeadline.distantFuture
     var finished = false
     /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
     /// is served instead.
@@ -74,7 +69,7 @@ final class ProxyExchange: UpstreamDelegate {
         let path = routed.facts.rawPath
         // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init.
         let clientAddress =
-            route.group.balancer is StickyBalancer
+            route.balancesByClientAddress
             ? routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown : .unknown
         balancing = BalancingRequest(
             host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),

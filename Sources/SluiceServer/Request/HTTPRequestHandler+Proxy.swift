@@ -33,6 +33,13 @@ extension HTTPRequestHandler {
         exchange.start()
     }
 
+    func proxyReadTimer(on eventLoop: EventLoop) -> ReadDeadlineTimer {
+        if let backendReadTimer { return backendReadTimer }
+        let timer = ReadDeadlineTimer(eventLoop: eventLoop)
+        backendReadTimer = timer
+        return timer
+    }
+
     func writeInterim(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
         var interim = head
         interim.version = current?.head.version ?? .http1_1

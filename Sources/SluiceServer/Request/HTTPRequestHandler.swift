@@ -35,6 +35,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reads from the client are held (its body waits for the backend: back-pressure).
     var readsPaused = false
     var pendingRead = false
+    /// The backend read timeout of this connection's proxied requests (made by the first).
+    var backendReadTimer: ReadDeadlineTimer?
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime
@@ -91,6 +93,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         default: break
         }
         state = .idle
+        backendReadTimer?.stop()
         context.fireChannelInactive()
     }
 
