@@ -59,7 +59,7 @@ extension ProxyExchange {
         let pool = route.pools[ticket.backend.index]
         dedicated = true
         UpstreamConnection.connect(
-            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, proxy.connectTimeout))),
+            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, routed.options.proxy.connectTimeout))),
             id: .init(-1)
         ).assumeIsolated().whenComplete { [self] result in
             switch result {

@@ -11,7 +11,7 @@ extension ProxyExchange {
     func armReadTimer() {
         cancelWaitTimer()
         handler.proxyReadTimer(on: context.eventLoop)
-            .arm(self, until: .now() + .seconds(Int64(max(1, proxy.readTimeout))))
+            .arm(self, until: .now() + .seconds(Int64(max(1, routed.options.proxy.readTimeout))))
     }
 
     func readTimedOut() {

@@ -16,7 +16,6 @@ final class ProxyExchange: UpstreamDelegate {
     let clientHead: HTTPRequestHead
     let clientKeepAlive: Bool
     let backendTarget: BackendTarget
-    let proxy: ResolvedProxy
     var machine: Machine
     let balancing: BalancingRequest
     let bodyFraming: RequestBodyFraming
@@ -51,7 +50,6 @@ final class ProxyExchange: UpstreamDelegate {
         self.clientHead = head
         self.clientKeepAlive = keepAlive
         self.backendTarget = target
-        self.proxy = routed.options.proxy
         let upgrade = ForwardedRequestHeaders.isWebSocketUpgrade(
             method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
         if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
@@ -282,21 +280,21 @@ final class ProxyExchange: UpstreamDelegate {
 
     func forwardResponseHead() {
         guard let head = responseHead else { return }
-        if proxy.allowXSendfile, head.status.code == 200,
+        if routed.options.proxy.allowXSendfile, head.status.code == 200,
             let path = head.headers.first(name: "X-Sendfile") ?? head.headers.first(name: "X-LIGHTTPD-send-file")
         {
             xSendfile = (path, head.headers.first(name: "Content-Type"))
             return
         }
-        let mapper = proxy.reverseMap
+        let mapper = routed.options.proxy.reverseMap
             ? ReverseMapper(
                 mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
                 clientHost: clientHead.headers.first(name: "Host"),
                 backend: ticket.flatMap { route.authorities[$0.backend.index] })
             : nil
         let fields = ProxiedResponseHeaders.build(
-            head.headers, tunnel: false, reverseMapper: mapper, rewrites: proxy.responseHeaderRewrites,
-            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: proxy.responseHeaderRewritesBlock))
+            head.headers, tunnel: false, reverseMapper: mapper, rewrites: routed.options.proxy.responseHeaderRewrites,
+            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: routed.options.proxy.responseHeaderRewritesBlock))
         handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
     }
 

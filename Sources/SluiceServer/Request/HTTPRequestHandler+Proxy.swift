@@ -52,8 +52,7 @@ extension HTTPRequestHandler {
     ) {
         let builder = headBuilder
         var head = builder.head(
-            status: status, version: current?.head.version ?? .http1_1,
-            fields: fields.map { (name: $0.0, value: $0.1) }, keepAlive: keepAlive)
+            status: status, version: current?.head.version ?? .http1_1, fieldList: fields, keepAlive: keepAlive)
         if current?.head.method == .HEAD || status.code == 204 || status.code == 304 {
             head.headers.remove(name: "Transfer-Encoding")
         }
