@@ -2,7 +2,10 @@ import LighttpdConfig
 
 /// The runtime form of a configuration: the loaded blocks plus, per block, its compiled condition and
 /// options. Built once by `SiteCompiler` (at start and on reload) and shared read-only by every event loop.
-public struct Site: Sendable {
+///
+/// A class: every request's routing, rewrite contexts and proxy options read it, and passing a struct of this
+/// many arrays and dictionaries around copied (retained and released) each of them every time.
+public final class Site: Sendable {
     public let config: LoadedConfig
     /// Per block (index-aligned with `config.blocks`); nil for the global block and bare `else` branches.
     public let conditions: [CompiledCondition?]
@@ -14,6 +17,18 @@ public struct Site: Sendable {
     public let capturesNeeded: [Bool]
     /// Every user file the config names, loaded at load time, by path.
     public let userFiles: [String: UserFile]
+
+    public init(
+        config: LoadedConfig, conditions: [CompiledCondition?], options: [BlockOptions], captureBlocks: [Int?],
+        capturesNeeded: [Bool], userFiles: [String: UserFile]
+    ) {
+        self.config = config
+        self.conditions = conditions
+        self.options = options
+        self.captureBlocks = captureBlocks
+        self.capturesNeeded = capturesNeeded
+        self.userFiles = userFiles
+    }
 
     public var server: ServerSettings { config.server }
 }

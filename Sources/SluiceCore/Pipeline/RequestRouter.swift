@@ -11,7 +11,11 @@ public enum RouteEvent: Sendable {
 
 /// The request after the rewrite stage: its final target, the blocks and options that apply, and what to
 /// do next.
-public struct RoutedRequest: Sendable {
+///
+/// A class, fixed once routed: the request handler, the access-log record, the proxy exchange and every rewrite
+/// context hold the same one, where a struct of this size (the resolved options alone have dozens of arrays and
+/// strings) was copied, field by field, each time.
+public final class RoutedRequest: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// Go on to auth, then proxy or static files.
         case proceed
@@ -22,13 +26,25 @@ public struct RoutedRequest: Sendable {
     }
 
     /// The target as the client sent it (access log `%r`, reverse mapping).
-    public var originalTarget: [UInt8]
-    public var facts: RequestFacts
+    public let originalTarget: [UInt8]
+    public let facts: RequestFacts
     /// The decoded, normalised path of the final target (`$HTTP["url"]`).
-    public var path: [UInt8]
-    public var active: ActiveBlocks
-    public var options: ResolvedOptions
-    public var outcome: Outcome
+    public let path: [UInt8]
+    public let active: ActiveBlocks
+    public let options: ResolvedOptions
+    public let outcome: Outcome
+
+    public init(
+        originalTarget: [UInt8], facts: RequestFacts, path: [UInt8], active: ActiveBlocks, options: ResolvedOptions,
+        outcome: Outcome
+    ) {
+        self.originalTarget = originalTarget
+        self.facts = facts
+        self.path = path
+        self.active = active
+        self.options = options
+        self.outcome = outcome
+    }
 }
 
 /// Runs the rewrite stage the way lighttpd's mod_rewrite / mod_redirect do:
@@ -80,9 +96,12 @@ public struct RequestRouter: Sendable {
                     options: ResolvedOptions(), outcome: failed)
             }
             let active = evaluator.evaluate(facts, path: path, headers: headers, trace: conditionTrace)
-            let options = ResolvedOptions(site: site, active: active)
+            // A pass that rewrites is followed by another: the rest of the options only for the last one.
+            let options = ResolvedOptions(rewritesOf: site, active: active)
             func finish(_ outcome: RoutedRequest.Outcome) -> RoutedRequest {
-                RoutedRequest(
+                var options = options
+                options.overlayRest(of: site, active: active)
+                return RoutedRequest(
                     originalTarget: original, facts: facts, path: path, active: active, options: options,
                     outcome: outcome)
             }

@@ -23,28 +23,48 @@ public struct ResolvedOptions: Sendable {
 
     /// Overlays the options of the active blocks in config order.
     public init(site: Site, active: ActiveBlocks) {
+        self.init(rewritesOf: site, active: active)
+        overlayRest(of: site, active: active)
+    }
+
+    /// Only what the rewrite stage reads (`url.rewrite*`, `url.redirect*`): it runs once per rewrite pass, and
+    /// only the last pass needs the rest (`overlayRest`).
+    init(rewritesOf site: Site, active: ActiveBlocks) {
         var onceRules: RuleSet?, finalRules: RuleSet?, plainRules: RuleSet?
+        let blocks = site.options
         for index in active.active.indices where active.active[index] {
-            let options = site.options[index]
-            if let rules = options.rewriteOnce { onceRules = RuleSet(rules: rules, block: index, key: "url.rewrite-once") }
-            if let rules = options.rewriteFinal { finalRules = RuleSet(rules: rules, block: index, key: "url.rewrite-final") }
-            if let rules = options.rewrite { plainRules = RuleSet(rules: rules, block: index, key: "url.rewrite") }
-            if let rules = options.rewriteRepeat {
+            if let rules = blocks[index].rewriteOnce {
+                onceRules = RuleSet(rules: rules, block: index, key: "url.rewrite-once")
+            }
+            if let rules = blocks[index].rewriteFinal {
+                finalRules = RuleSet(rules: rules, block: index, key: "url.rewrite-final")
+            }
+            if let rules = blocks[index].rewrite { plainRules = RuleSet(rules: rules, block: index, key: "url.rewrite") }
+            if let rules = blocks[index].rewriteRepeat {
                 rewriteRepeat = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat")
             }
-            if let rules = options.rewriteIfNotFile {
+            if let rules = blocks[index].rewriteIfNotFile {
                 rewriteIfNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-if-not-file")
             }
-            if let rules = options.rewriteRepeatIfNotFile {
+            if let rules = blocks[index].rewriteRepeatIfNotFile {
                 rewriteRepeatIfNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat-if-not-file")
             }
-            if let rules = options.redirect { redirect = RuleSet(rules: rules, block: index, key: "url.redirect") }
-            if let code = options.redirectCode { redirectCode = code }
-            if let policy = options.authPolicy { authPolicy = policy }
-            proxy.overlay(options.proxy, block: index)
-            files.overlay(options.files)
+            if let rules = blocks[index].redirect { redirect = RuleSet(rules: rules, block: index, key: "url.redirect") }
+            if let code = blocks[index].redirectCode { redirectCode = code }
         }
-        rewriteOnce = [onceRules, finalRules, plainRules].compactMap { $0 }
+        if let onceRules { rewriteOnce.append(onceRules) }
+        if let finalRules { rewriteOnce.append(finalRules) }
+        if let plainRules { rewriteOnce.append(plainRules) }
+    }
+
+    /// Auth, proxy and static-file options of the active blocks.
+    mutating func overlayRest(of site: Site, active: ActiveBlocks) {
+        let blocks = site.options
+        for index in active.active.indices where active.active[index] {
+            if let policy = blocks[index].authPolicy { authPolicy = policy }
+            proxy.overlay(blocks[index].proxy, block: index)
+            files.overlay(blocks[index].files)
+        }
     }
 }
 

@@ -8,41 +8,49 @@ extension ProxyExchange {
     func requestConnection(fresh: Bool, waitDeadline: UInt64) {
         guard let ticket else { return }
         let pool = route.pools[ticket.backend.index]
-        let (id, future) = pool.lease(on: context.eventLoop, fresh: fresh)
-        lease = (pool, id)
-        future.assumeIsolated().whenComplete { [self] result in
-            guard self.lease?.id == id else {
-                if case .success(let leased) = result { pool.release(leased.connection, reusable: true) }
-                return
-            }
-            cancelTimers()
-            self.lease = nil
-            switch result {
-            case .success(let leased):
-                guard !finished else {
-                    pool.release(leased.connection, reusable: true)
+        switch pool.lease(on: context.eventLoop, fresh: fresh) {
+        case .leased(let leased):
+            leaseCompleted(.success(leased), from: pool)
+        case .waiting(let id, let future):
+            lease = (pool, id)
+            future.assumeIsolated().whenComplete { [self] result in
+                guard self.lease?.id == id else {
+                    if case .success(let leased) = result { pool.release(leased.connection, reusable: true) }
                     return
                 }
-                connectionPool = pool
-                attach(leased.connection)
-                run(machine.connected(reused: leased.isReused))
-            case .failure(let error):
-                let reason: Machine.Unavailability
-                switch error as? UpstreamPool.LeaseError {
-                case .backlogFull: reason = .backlogFull
-                case .shuttingDown: reason = .shuttingDown
-                default: reason = .backendFailed
-                }
-                run(machine.connectionUnavailable(reason, now: now))
+                self.lease = nil
+                leaseCompleted(result, from: pool)
+            }
+            // The callback above may have run already (a failure decided at once): then no wait timer.
+            guard self.lease?.id == id else { return }
+            schedule(at: waitDeadline) { [self] in
+                guard let lease else { return }
+                lease.pool.cancel(lease.id)
+                self.lease = nil
+                run(machine.connectionWaitTimedOut(now: now))
             }
         }
-        // An idle connection was handed over at once (the callback above has run): no wait timer to arm.
-        guard self.lease?.id == id else { return }
-        schedule(at: waitDeadline) { [self] in
-            guard let lease else { return }
-            lease.pool.cancel(lease.id)
-            self.lease = nil
-            run(machine.connectionWaitTimedOut(now: now))
+    }
+
+    private func leaseCompleted(_ result: Result<UpstreamPool.Leased, Error>, from pool: UpstreamPool) {
+        cancelTimers()
+        switch result {
+        case .success(let leased):
+            guard !finished else {
+                pool.release(leased.connection, reusable: true)
+                return
+            }
+            connectionPool = pool
+            attach(leased.connection)
+            run(machine.connected(reused: leased.isReused))
+        case .failure(let error):
+            let reason: Machine.Unavailability
+            switch error as? UpstreamPool.LeaseError {
+            case .backlogFull: reason = .backlogFull
+            case .shuttingDown: reason = .shuttingDown
+            default: reason = .backendFailed
+            }
+            run(machine.connectionUnavailable(reason, now: now))
         }
     }
 
@@ -51,7 +59,7 @@ extension ProxyExchange {
         let pool = route.pools[ticket.backend.index]
         dedicated = true
         UpstreamConnection.connect(
-            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, proxy.connectTimeout))),
+            to: pool.address, on: context.eventLoop, timeout: .seconds(Int64(max(1, routed.options.proxy.connectTimeout))),
             id: .init(-1)
         ).assumeIsolated().whenComplete { [self] result in
             switch result {

@@ -6,24 +6,17 @@ import SluiceCore
 /// between the client's loop and an upstream connection's.
 extension ProxyExchange {
 
+    /// The backend has `proxy-core.read-timeout` from now to send its next byte (the client connection's
+    /// `ReadDeadlineTimer`, shared by its exchanges one after another).
     func armReadTimer() {
         cancelWaitTimer()
-        readDeadline = .now() + .seconds(Int64(max(1, proxy.readTimeout)))
-        if readTimer == nil { scheduleReadTimer() }
+        handler.proxyReadTimer(on: context.eventLoop)
+            .arm(self, until: .now() + .seconds(Int64(max(1, routed.options.proxy.readTimeout))))
     }
 
-    func scheduleReadTimer() {
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        readTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: readDeadline) {
-            let exchange = loopBound.value
-            exchange.readTimer = nil
-            guard !exchange.finished else { return }
-            guard NIODeadline.now() >= exchange.readDeadline else {
-                exchange.scheduleReadTimer()
-                return
-            }
-            exchange.run(exchange.machine.readTimeout())
-        }
+    func readTimedOut() {
+        guard !finished else { return }
+        run(machine.readTimeout())
     }
 
     func cancelWaitTimer() {
@@ -33,8 +26,7 @@ extension ProxyExchange {
 
     func cancelTimers() {
         cancelWaitTimer()
-        readTimer?.cancel()
-        readTimer = nil
+        handler.backendReadTimer?.disarm(self)
     }
 
     func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {

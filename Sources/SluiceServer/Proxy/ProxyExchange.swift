@@ -16,7 +16,6 @@ final class ProxyExchange: UpstreamDelegate {
     let clientHead: HTTPRequestHead
     let clientKeepAlive: Bool
     let backendTarget: BackendTarget
-    let proxy: ResolvedProxy
     var machine: Machine
     let balancing: BalancingRequest
     let bodyFraming: RequestBodyFraming
@@ -37,11 +36,6 @@ final class ProxyExchange: UpstreamDelegate {
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
     var timer: Scheduled<Void>?
-    /// The read timeout (`proxy-core.read-timeout` since the last byte from the backend): one scheduled task
-    /// per exchange; each arrival moves `readDeadline` on and the task, when it fires early, reschedules
-    /// itself for the rest, rather than a cancel and a new task per body part.
-    var readTimer: Scheduled<Void>?
-    var readDeadline = NIODeadline.distantFuture
     var finished = false
     /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
     /// is served instead.
@@ -56,7 +50,6 @@ final class ProxyExchange: UpstreamDelegate {
         self.clientHead = head
         self.clientKeepAlive = keepAlive
         self.backendTarget = target
-        self.proxy = routed.options.proxy
         let upgrade = ForwardedRequestHeaders.isWebSocketUpgrade(
             method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
         if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
@@ -74,7 +67,7 @@ final class ProxyExchange: UpstreamDelegate {
         let path = routed.facts.rawPath
         // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init.
         let clientAddress =
-            route.group.balancer is StickyBalancer
+            route.balancesByClientAddress
             ? routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown : .unknown
         balancing = BalancingRequest(
             host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
@@ -91,7 +84,7 @@ final class ProxyExchange: UpstreamDelegate {
 
     func clientBody(_ buffer: ByteBuffer) {
         if let connection, requestSent {
-            connection.write(.body(.byteBuffer(buffer)), flush: true)
+            connection.writeBody(buffer, flush: true)
             if !connection.channel.isWritable { handler.setClientReadsPaused(true, context: context) }
         } else {
             pendingBody.append(buffer)
@@ -102,7 +95,7 @@ final class ProxyExchange: UpstreamDelegate {
     func clientEnd() {
         clientEnded = true
         if let connection, requestSent {
-            connection.write(.end(nil), flush: true)
+            connection.writeEnd()
             armReadTimer()
             run(machine.requestBodySent())
         }
@@ -258,49 +251,50 @@ final class ProxyExchange: UpstreamDelegate {
         guard let connection else { return }
         let forwarding = ForwardingContext(
             // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
-            peer: PeerAddress(handler.connection.remoteAddress), scheme: routed.facts.scheme,
+            peer: handler.connection.peer, scheme: routed.facts.scheme,
             host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
             remoteUser: handler.current?.user)
         let fields = ForwardedRequestHeaders.build(
             clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
             context: forwarding, options: .init(routed, site: handler.runtime.site))
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count)
-        for (name, value) in fields { headers.add(name: name, value: value) }
-        let head = HTTPRequestHead(
-            version: .http1_1, method: clientHead.method, uri: String(decoding: backendTarget.target, as: UTF8.self),
-            headers: headers)
-        connection.write(.head(head), flush: pendingBody.isEmpty && !clientEnded)
+        let bytes = UpstreamRequestHead.encode(
+            method: clientHead.method.rawValue, target: backendTarget.target, fields: fields,
+            allocator: context.channel.allocator)
+        var chunked = false
+        if case .chunked = bodyFraming { chunked = true }
+        connection.writeHead(bytes, request: clientHead, chunked: chunked, flush: false)
         requestSent = true
-        for buffer in pendingBody { connection.write(.body(.byteBuffer(buffer)), flush: false) }
+        for buffer in pendingBody { connection.writeBody(buffer, flush: false) }
         pendingBody.removeAll()
         handler.setClientReadsPaused(false, context: context)
         if clientEnded {
-            connection.write(.end(nil), flush: true)
+            connection.writeEnd()
             armReadTimer()
             run(machine.requestBodySent())
-        } else {
-            connection.channel.flush()
+        } else if bodyFraming != .none || machine.isUpgrade {
+            // A plain request without a body is flushed by its `.end`, which the client's decoder delivers
+            // right after the head; one with a body (or an upgrade) goes at once.
+            connection.flush()
         }
     }
 
     func forwardResponseHead() {
         guard let head = responseHead else { return }
-        if proxy.allowXSendfile, head.status.code == 200,
+        if routed.options.proxy.allowXSendfile, head.status.code == 200,
             let path = head.headers.first(name: "X-Sendfile") ?? head.headers.first(name: "X-LIGHTTPD-send-file")
         {
             xSendfile = (path, head.headers.first(name: "Content-Type"))
             return
         }
-        let mapper = proxy.reverseMap
+        let mapper = routed.options.proxy.reverseMap
             ? ReverseMapper(
                 mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
                 clientHost: clientHead.headers.first(name: "Host"),
                 backend: ticket.flatMap { route.authorities[$0.backend.index] })
             : nil
         let fields = ProxiedResponseHeaders.build(
-            head.headers, tunnel: false, reverseMapper: mapper, rewrites: proxy.responseHeaderRewrites,
-            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: proxy.responseHeaderRewritesBlock))
+            head.headers, tunnel: false, reverseMapper: mapper, rewrites: routed.options.proxy.responseHeaderRewrites,
+            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: routed.options.proxy.responseHeaderRewritesBlock))
         handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
     }
 

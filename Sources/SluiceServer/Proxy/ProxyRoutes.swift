@@ -12,6 +12,9 @@ final class ProxyRoute: Sendable {
     let backlog: BacklogGate
     /// `proxy-core.health-check`, when set: checks every backend on one of the server's loops.
     let healthChecker: ActiveHealthChecker?
+    /// The balancer reads the client's address (`sticky`): only then is it formatted for a request. Decided
+    /// here once; asking the balancer's type per request is a dynamic cast.
+    let balancesByClientAddress: Bool
 
     init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup, errorLog: Logger) {
         let health = HealthPolicy(
@@ -21,6 +24,7 @@ final class ProxyRoute: Sendable {
             })
         let group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
         self.group = group
+        balancesByClientAddress = group.balancer is StickyBalancer
         pools = zip(group.backends, backends).map { backend, resolved in
             UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy)
         }

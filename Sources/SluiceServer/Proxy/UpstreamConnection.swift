@@ -16,17 +16,23 @@ protocol UpstreamDelegate: AnyObject {
 }
 
 /// One connection to a backend: an HTTP/1.1 client pipeline whose response parts go to the exchange that
-/// holds it, with reads held while that exchange's client cannot take more (back-pressure).
+/// holds it, with reads held while that exchange's client cannot take more (back-pressure). Requests go out
+/// through `UpstreamRequestWriter` as bytes.
 final class UpstreamConnection: @unchecked Sendable {
     // Everything below is touched on `channel.eventLoop` only.
     let channel: Channel
     let id: UpstreamPoolStateMachine.ConnectionID
     let handler: UpstreamResponseHandler
+    let writer: UpstreamRequestWriter
 
-    init(channel: Channel, id: UpstreamPoolStateMachine.ConnectionID, handler: UpstreamResponseHandler) {
+    init(
+        channel: Channel, id: UpstreamPoolStateMachine.ConnectionID, handler: UpstreamResponseHandler,
+        writer: UpstreamRequestWriter
+    ) {
         self.channel = channel
         self.id = id
         self.handler = handler
+        self.writer = writer
     }
 
     var eventLoop: EventLoop { channel.eventLoop }
@@ -43,11 +49,41 @@ final class UpstreamConnection: @unchecked Sendable {
         handler.setReadsPaused(paused, context: nil)
     }
 
-    func write(_ part: HTTPClientRequestPart, flush: Bool) {
-        if flush {
-            channel.writeAndFlush(part, promise: nil)
+    /// Sends an encoded request head (`UpstreamRequestHead`); `request` is the client's head, for its method.
+    func writeHead(_ bytes: ByteBuffer, request: HTTPRequestHead, chunked: Bool, flush: Bool) {
+        onLoop { writer in
+            writer.writeHead(bytes, request: request, chunked: chunked)
+            if flush { writer.flush() }
+        }
+    }
+
+    func writeBody(_ bytes: ByteBuffer, flush: Bool) {
+        onLoop { writer in
+            writer.writeBody(bytes)
+            if flush { writer.flush() }
+        }
+    }
+
+    /// Ends the request and flushes.
+    func writeEnd() {
+        onLoop { writer in
+            writer.writeEnd()
+            writer.flush()
+        }
+    }
+
+    func flush() {
+        onLoop { $0.flush() }
+    }
+
+    /// Writes happen on the connection's loop, in the order they were asked for (an exchange on another loop
+    /// queues them there, as `Channel.write` would).
+    private func onLoop(_ body: @escaping (UpstreamRequestWriter) -> Void) {
+        if eventLoop.inEventLoop {
+            body(writer)
         } else {
-            channel.write(part, promise: nil)
+            let bound = UnsafeTransfer((body, writer))
+            eventLoop.execute { bound.value.0(bound.value.1) }
         }
     }
 
@@ -62,12 +98,12 @@ final class UpstreamConnection: @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(HTTPRequestEncoder())
-                    try pipeline.addHandler(
-                        ByteToMessageHandler(
-                            // After a 101 the bytes the decoder holds come out as an error, which
-                            // `UpstreamResponseHandler` turns into plain bytes for the tunnel.
-                            HTTPResponseDecoder(leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)))
+                    // After a 101 the bytes the decoder holds come out as an error, which
+                    // `UpstreamResponseHandler` turns into plain bytes for the tunnel.
+                    let decoder = HTTPResponseDecoder(
+                        leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
+                    try pipeline.addHandler(UpstreamRequestWriter(decoder: decoder))
+                    try pipeline.addHandler(ByteToMessageHandler(decoder))
                     try pipeline.addHandler(UpstreamResponseHandler())
                 }
             }
@@ -79,8 +115,10 @@ final class UpstreamConnection: @unchecked Sendable {
             connected = bootstrap.connect(unixDomainSocketPath: path)
         }
         return connected.flatMapThrowing { channel in
-            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
-            return UpstreamConnection(channel: channel, id: id, handler: handler)
+            let pipeline = channel.pipeline.syncOperations
+            return UpstreamConnection(
+                channel: channel, id: id, handler: try pipeline.handler(type: UpstreamResponseHandler.self),
+                writer: try pipeline.handler(type: UpstreamRequestWriter.self))
         }
     }
 }

@@ -53,18 +53,35 @@ final class UpstreamPool: Sendable {
 
     private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
+    /// What `lease` gives: an idle connection at once, or a wait.
+    enum LeaseOutcome {
+        case leased(Leased)
+        /// `id` cancels the wait.
+        case waiting(id: Machine.RequestID, EventLoopFuture<Leased>)
+    }
+
     /// Asks for a connection for a request on `eventLoop`; `fresh` refuses idle ones (the retry after a
-    /// reused connection failed). Returns an id to cancel the wait with.
-    func lease(on eventLoop: EventLoop, fresh: Bool) -> (Machine.RequestID, EventLoopFuture<Leased>) {
-        let promise = eventLoop.makePromise(of: Leased.self)
-        let (id, action) = state.withLock { state -> (Machine.RequestID, Machine.Action) in
+    /// reused connection failed). An idle connection comes back at once, without a promise: that is the case of
+    /// nearly every request to a busy backend.
+    func lease(on eventLoop: EventLoop, fresh: Bool) -> LeaseOutcome {
+        let (outcome, action) = state.withLock { state -> (LeaseOutcome, Machine.Action) in
             state.nextID += 1
             let id = Machine.RequestID(state.nextID)
+            var action = state.machine.requestConnection(id, on: loopID(eventLoop), fresh: fresh, now: Self.now)
+            if case .lease(let lease) = action.request, lease.request == id,
+                let connection = state.connections[lease.connection]
+            {
+                action.request = .none
+                return (.leased(Leased(connection: connection, isReused: lease.isReused)), action)
+            }
+            // Registered under the same lock as the machine's waiter, so a connection opened meanwhile on another
+            // loop finds the promise to hand itself to.
+            let promise = eventLoop.makePromise(of: Leased.self)
             state.waiters[id] = promise
-            return (id, state.machine.requestConnection(id, on: loopID(eventLoop), fresh: fresh, now: Self.now))
+            return (.waiting(id: id, promise.futureResult), action)
         }
         run(action)
-        return (id, promise.futureResult)
+        return outcome
     }
 
     func cancel(_ request: Machine.RequestID) {

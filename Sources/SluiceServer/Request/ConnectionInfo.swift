@@ -8,6 +8,8 @@ struct ConnectionInfo: Sendable {
     /// The peer address as text for logs and `X-Forwarded-For` (`192.0.2.1`, `::1`).
     var remoteText: String
     var remotePort: Int?
+    /// The peer as the forwarding headers write it (`X-Forwarded-For`, `for=`), formatted once per connection.
+    var peer: PeerAddress
     var localPort: UInt16
     /// `http` or `https`.
     var scheme: String
@@ -21,6 +23,7 @@ struct ConnectionInfo: Sendable {
         self.remoteText = remote?.ipAddress ?? "-"
         self.remoteAddress = remote?.ipAddress.flatMap { IPAddress($0) }
         self.remotePort = remote?.port
+        self.peer = PeerAddress(remoteAddress)
         self.localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
         self.scheme = isTLS ? "https" : "http"
         self.socketBlock = listener.blockIndex

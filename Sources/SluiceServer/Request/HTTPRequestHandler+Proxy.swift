@@ -33,6 +33,13 @@ extension HTTPRequestHandler {
         exchange.start()
     }
 
+    func proxyReadTimer(on eventLoop: EventLoop) -> ReadDeadlineTimer {
+        if let backendReadTimer { return backendReadTimer }
+        let timer = ReadDeadlineTimer(eventLoop: eventLoop)
+        backendReadTimer = timer
+        return timer
+    }
+
     func writeInterim(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
         var interim = head
         interim.version = current?.head.version ?? .http1_1
@@ -45,8 +52,7 @@ extension HTTPRequestHandler {
     ) {
         let builder = headBuilder
         var head = builder.head(
-            status: status, version: current?.head.version ?? .http1_1,
-            fields: fields.map { (name: $0.0, value: $0.1) }, keepAlive: keepAlive)
+            status: status, version: current?.head.version ?? .http1_1, fieldList: fields, keepAlive: keepAlive)
         if current?.head.method == .HEAD || status.code == 204 || status.code == 304 {
             head.headers.remove(name: "Transfer-Encoding")
         }

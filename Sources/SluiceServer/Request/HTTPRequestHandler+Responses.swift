@@ -46,7 +46,8 @@ extension HTTPRequestHandler {
         current?.status = Int(status.code)
         current?.bodyBytes = bodyBytes
         current?.responseHeaders = headers
-        if let record = current { logAccess(record) }
+        // The record is copied for the log only when there is a log to write.
+        if current?.routed?.options.files.accessLogFile != nil, let record = current { logAccess(record) }
         current = nil
         // A promise only when someone waits for the write (a file handle to close, a connection to close):
         // a kept-alive response with an in-memory body allocates none.

@@ -63,7 +63,7 @@ enum TunnelSetup {
         // Upstream: the HTTP handler stays (reads held) until the decoder has handed over its bytes.
         let responseHandler = try upstreamPipeline.handler(type: UpstreamResponseHandler.self)
         responseHandler.enterTunnelMode()
-        if let context = try? upstreamPipeline.context(handlerType: HTTPRequestEncoder.self) {
+        if let context = try? upstreamPipeline.context(handlerType: UpstreamRequestWriter.self) {
             upstreamPipeline.removeHandler(context: context, promise: nil)
         }
         let decoderGone = upstream.eventLoop.makePromise(of: Void.self)

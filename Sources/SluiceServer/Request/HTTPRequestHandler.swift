@@ -1,3 +1,4 @@
+import Glibc
 import LighttpdConfig
 import Logging
 import NIOCore
@@ -37,6 +38,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var pendingRead = false
     /// This event loop's stat cache and small-file bytes, taken on the first static request.
     var fileCache: StaticFileCache?
+    /// The backend read timeout of this connection's proxied requests (made by the first).
+    var backendReadTimer: ReadDeadlineTimer?
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime
@@ -93,6 +96,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         default: break
         }
         state = .idle
+        backendReadTimer?.stop()
         context.fireChannelInactive()
     }
 
@@ -126,7 +130,10 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if client != connection.remoteAddress { current?.client = client?.description }
         state = .discardingBody
         let routed = runtime.router.route(facts, headers: head.headers, isRegularFile: { [runtime] path, active in
-            StaticRouting.isRegularFile(path: path, site: runtime.site, active: active)
+            // url.rewrite-if-not-file asks through this loop's stat cache, as the static stage will.
+            StaticRouting.isRegularFile(
+                path: path, site: runtime.site, active: active,
+                fileSystem: self.staticFileCache(context).fileSystem(now: Int64(time(nil))))
         })
         current?.routed = routed
         var head = head

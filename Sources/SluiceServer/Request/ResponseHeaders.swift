@@ -51,20 +51,47 @@ struct ResponseHeadBuilder {
     func head(
         status: HTTPResponseStatus, version: HTTPVersion, fields: [(name: String, value: String)], keepAlive: Bool
     ) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count + 4)
-        if !serverTag.isEmpty { headers.add(name: "Server", value: serverTag) }
-        headers.add(name: "Date", value: date)
-        for field in fields { headers.add(name: field.name, value: field.value) }
-        for pair in setFields {
-            headers.remove(name: pair.key)
-            if !pair.value.isEmpty { headers.add(name: pair.key, value: pair.value) }
-        }
-        for pair in addFields { headers.add(name: pair.key, value: pair.value) }
-        if !keepAlive {
-            headers.add(name: "Connection", value: "close")
-        } else if version.minor == 0 {
-            headers.add(name: "Connection", value: "keep-alive")
+        var list = startList(extra: fields.count)
+        for field in fields { list.append((field.name, field.value)) }
+        return finish(list, status: status, version: version, keepAlive: keepAlive)
+    }
+
+    /// The same for a list as `ProxiedResponseHeaders` builds it.
+    func head(status: HTTPResponseStatus, version: HTTPVersion, fieldList: [(String, String)], keepAlive: Bool)
+        -> HTTPResponseHead
+    {
+        var list = startList(extra: fieldList.count)
+        list.append(contentsOf: fieldList)
+        return finish(list, status: status, version: version, keepAlive: keepAlive)
+    }
+
+    private func startList(extra: Int) -> [(String, String)] {
+        var list: [(String, String)] = []
+        list.reserveCapacity(extra + 4 + addFields.count + setFields.count)
+        if !serverTag.isEmpty { list.append(("Server", serverTag)) }
+        list.append(("Date", date))
+        return list
+    }
+
+    /// The list becomes `HTTPHeaders` in one piece: adding field by field checks each name for `Connection`.
+    private func finish(_ list: [(String, String)], status: HTTPResponseStatus, version: HTTPVersion, keepAlive: Bool)
+        -> HTTPResponseHead
+    {
+        let connection: String? = !keepAlive ? "close" : version.minor == 0 ? "keep-alive" : nil
+        var headers: HTTPHeaders
+        if setFields.isEmpty {
+            var list = list
+            for pair in addFields { list.append((pair.key, pair.value)) }
+            if let connection { list.append(("Connection", connection)) }
+            headers = HTTPHeaders(list)
+        } else {
+            headers = HTTPHeaders(list)
+            for pair in setFields {
+                headers.remove(name: pair.key)
+                if !pair.value.isEmpty { headers.add(name: pair.key, value: pair.value) }
+            }
+            for pair in addFields { headers.add(name: pair.key, value: pair.value) }
+            if let connection { headers.add(name: "Connection", value: connection) }
         }
         return HTTPResponseHead(version: version.major == 1 ? version : .http1_1, status: status, headers: headers)
     }

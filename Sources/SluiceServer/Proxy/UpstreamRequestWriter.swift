@@ -1,0 +1,177 @@
+import NIOCore
+import NIOHTTP1
+
+/// The first handler of an upstream connection (next to the socket): writes the request Sluice sends to its
+/// backend as bytes, and tells the response decoder which method each response answers.
+///
+/// NIO's `HTTPRequestEncoder` would take an `HTTPRequestHead` whose `HTTPHeaders` were built from
+/// `ForwardedRequestHeaders`' list only to be serialised again, and every part would pass the pipeline boxed in
+/// an `NIOAny` and cast by each handler. The head is already decided field by field, so it is written here in one
+/// buffer (`UpstreamRequestHead`). Framing is Sluice's own (`RequestBodyFraming`: the head carries the
+/// `Content-Length` or `Transfer-Encoding: chunked` it was built with), so body parts are written as they are or as
+/// chunks (RFC 9112 §7.1).
+///
+/// The response decoder (`HTTPResponseDecoder`) must know each request's method: a response to `HEAD` has no body
+/// whatever its headers say (RFC 9110 §9.3.2). It learns it through `write(data:)`, which NIO normally calls as a
+/// write passes its `ByteToMessageHandler`; these bytes do not pass it, so this handler calls it. Never while the
+/// decoder is decoding (a response's end can hand the connection to the next request synchronously, from inside the
+/// parser): such a request's method waits until the inbound event that carried the decoding has returned.
+final class UpstreamRequestWriter: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let decoder: HTTPResponseDecoder
+    private var context: ChannelHandlerContext?
+    private var chunked = false
+    /// Inside an inbound event that reaches the decoder: it may be decoding.
+    private var forwarding = false
+    /// Requests whose method the decoder has not been told yet (sent while it was decoding).
+    private var untold: [HTTPRequestHead] = []
+
+    init(decoder: HTTPResponseDecoder) {
+        self.decoder = decoder
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Writing a request (on the connection's event loop)
+
+    /// Writes an encoded head. `request` gives the decoder the method; `chunked`: the head says
+    /// `Transfer-Encoding: chunked`, so body parts are framed as chunks.
+    func writeHead(_ bytes: ByteBuffer, request: HTTPRequestHead, chunked: Bool) {
+        guard let context else { return }
+        self.chunked = chunked
+        if forwarding {
+            untold.append(request)
+        } else {
+            decoder.write(data: .head(request))
+        }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func writeBody(_ bytes: ByteBuffer) {
+        guard let context, bytes.readableBytes > 0 else { return }
+        guard chunked else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            return
+        }
+        var size = context.channel.allocator.buffer(capacity: 18)
+        size.writeString(String(bytes.readableBytes, radix: 16))
+        size.writeStaticString("\r\n")
+        context.write(wrapOutboundOut(size), promise: nil)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        var crlf = context.channel.allocator.buffer(capacity: 2)
+        crlf.writeStaticString("\r\n")
+        context.write(wrapOutboundOut(crlf), promise: nil)
+    }
+
+    /// The end of the request: the last chunk when chunked, nothing otherwise.
+    func writeEnd() {
+        guard let context, chunked else { return }
+        chunked = false
+        var last = context.channel.allocator.buffer(capacity: 5)
+        last.writeStaticString("0\r\n\r\n")
+        context.write(wrapOutboundOut(last), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    // MARK: Inbound events the decoder decodes in
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        forwarding = true
+        context.fireChannelRead(data)
+        forwarding = false
+        tellDecoder()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        forwarding = true
+        context.fireChannelInactive()
+        forwarding = false
+        tellDecoder()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        forwarding = true
+        context.fireUserInboundEventTriggered(event)
+        forwarding = false
+        tellDecoder()
+    }
+
+    private func tellDecoder() {
+        guard !untold.isEmpty else { return }
+        let requests = untold
+        untold.removeAll()
+        for request in requests { decoder.write(data: .head(request)) }
+    }
+}
+
+/// `METHOD target HTTP/1.1`, the fields, and the empty line (RFC 9112 §3, §5), encoded into one buffer with one
+/// copy per string.
+enum UpstreamRequestHead {
+    static func encode(
+        method: String, target: [UInt8], fields: [(String, String)], allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        // "METHOD" SP target SP "HTTP/1.1" CRLF, per field name ": " value CRLF, then CRLF.
+        var size = method.utf8.count + 1 + target.count + 11 + 2
+        for (name, value) in fields { size += name.utf8.count + 2 + value.utf8.count + 2 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var out = OutputCursor(raw)
+            out.append(method)
+            out.append(UInt8(ascii: " "))
+            target.withUnsafeBytes { out.append($0) }
+            out.append(" HTTP/1.1\r\n")
+            for (name, value) in fields {
+                out.append(name)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                out.append(value)
+                out.append(UInt8(ascii: "\r"))
+                out.append(UInt8(ascii: "\n"))
+            }
+            out.append(UInt8(ascii: "\r"))
+            out.append(UInt8(ascii: "\n"))
+            return out.offset
+        }
+        return buffer
+    }
+
+    /// Appends bytes to memory sized beforehand.
+    private struct OutputCursor {
+        let base: UnsafeMutableRawBufferPointer
+        var offset = 0
+
+        init(_ base: UnsafeMutableRawBufferPointer) {
+            self.base = base
+        }
+
+        mutating func append(_ byte: UInt8) {
+            base[offset] = byte
+            offset += 1
+        }
+
+        mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+            (base.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
+            offset += bytes.count
+        }
+
+        mutating func append(_ string: String) {
+            let copied: Void? = string.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
+            if copied == nil {
+                for byte in string.utf8 { append(byte) }
+            }
+        }
+    }
+}
