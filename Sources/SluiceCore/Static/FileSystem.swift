@@ -11,6 +11,40 @@ public protocol FileSystem: Sendable {
     /// The entries of a directory, without `.` and `..`, in no particular order; `status` is the
     /// `stat(2)` of each (following links), nil when that failed (a dangling link).
     func directoryEntries(_ path: String) throws(FileSystemError) -> [DirectoryEntry]
+    /// What the static stage found out about a physical path (its status and whether it stays inside its
+    /// root), computed by `check`. A caching file system may hand back an earlier answer for as long as it
+    /// would hand back the `stat`s that answer came from; the others just run `check`.
+    func checkedPath(_ key: PathCheck.Key, _ check: () -> PathCheck) -> PathCheck
+}
+
+extension FileSystem {
+    public func checkedPath(_ key: PathCheck.Key, _ check: () -> PathCheck) -> PathCheck { check() }
+}
+
+/// The status of a physical path, or why it cannot be had, and the containment verdict (symbolic links
+/// leading outside the root), as the static stage works them out before looking at the file's kind.
+public struct PathCheck: Sendable, Hashable {
+    /// What is checked: a path under a root, with or without following links (`server.follow-symlink`).
+    public struct Key: Sendable, Hashable {
+        public var root: String
+        public var relative: String
+        public var followSymlinks: Bool
+
+        public init(root: String, relative: String, followSymlinks: Bool) {
+            self.root = root
+            self.relative = relative
+            self.followSymlinks = followSymlinks
+        }
+    }
+
+    public var status: Result<FileStatus, FileSystemError>
+    /// Set only when `status` succeeded: why the path must not be served.
+    public var containment: PathRefusal?
+
+    public init(status: Result<FileStatus, FileSystemError>, containment: PathRefusal?) {
+        self.status = status
+        self.containment = containment
+    }
 }
 
 /// What `stat(2)` says about one file, as far as serving it goes.

@@ -23,6 +23,7 @@ public final class StatCache<Base: FileSystem>: FileSystem, @unchecked Sendable 
     /// Unix seconds of the request being served.
     public var now: Int64 = 0
     private var entries: [String: Entry] = [:]
+    private var checks: [PathCheck.Key: (second: Int64, check: PathCheck)] = [:]
 
     public init(base: Base, enabled: Bool = true, capacity: Int = 4096) {
         self.base = base
@@ -30,8 +31,8 @@ public final class StatCache<Base: FileSystem>: FileSystem, @unchecked Sendable 
         self.capacity = max(1, capacity)
     }
 
-    /// Paths currently remembered (fresh or not).
-    public var count: Int { entries.count }
+    /// Paths and path checks currently remembered (fresh or not).
+    public var count: Int { entries.count + checks.count }
 
     public func status(_ path: String) throws(FileSystemError) -> FileStatus {
         guard enabled else { return try base.status(path) }
@@ -65,6 +66,16 @@ public final class StatCache<Base: FileSystem>: FileSystem, @unchecked Sendable 
 
     public func directoryEntries(_ path: String) throws(FileSystemError) -> [DirectoryEntry] {
         try base.directoryEntries(path)
+    }
+
+    /// Checks made this second are answered again: they were made from this second's `stat`s.
+    public func checkedPath(_ key: PathCheck.Key, _ check: () -> PathCheck) -> PathCheck {
+        guard enabled else { return check() }
+        if let remembered = checks[key], remembered.second == now { return remembered.check }
+        let result = check()
+        if checks.count >= capacity && checks[key] == nil { checks.removeAll(keepingCapacity: true) }
+        checks[key] = (now, result)
+        return result
     }
 
     /// The path's entry when it was made this second, else an empty one for this second.

@@ -101,14 +101,13 @@ public struct StaticFileDecider: Sendable {
     public func decide(path: RequestPath, query: String?, fileSystem: some FileSystem) -> StaticFileDecision {
         if let offset = path.encodedSlashOffset { return .refuse(.encodedSlash(offset: offset)) }
         let physical = resolver.physicalPath(for: path)
+        let checked = check(physical, fileSystem)
         let status: FileStatus
-        let lastIsLink: Bool
-        do {
-            (status, lastIsLink) = try Self.status(physical, fileSystem)
-        } catch {
-            return .refuse(error.refusal)
+        switch checked.status {
+        case .success(let found): status = found
+        case .failure(let error): return .refuse(error.refusal)
         }
-        if let refusal = containmentRefusal(physical, fileSystem, lastIsLink: lastIsLink) { return .refuse(refusal) }
+        if let refusal = checked.containment { return .refuse(refusal) }
         switch status.kind {
         case .regular:
             // "file.html/" is not a directory, whatever the file system says about the trailing slash.
@@ -128,18 +127,16 @@ public struct StaticFileDecider: Sendable {
         let directory = physical.relative.utf8.last == UInt8(ascii: "/") ? physical : physical.appending("/")
         for name in settings.indexFileNames where Self.isPlainName(name) {
             let candidate = directory.appending(name)
+            let checked = check(candidate, fileSystem)
             let status: FileStatus
-            let lastIsLink: Bool
-            do {
-                (status, lastIsLink) = try Self.status(candidate, fileSystem)
-            } catch {
+            switch checked.status {
+            case .success(let found): status = found
+            case .failure(let error):
                 if error.refusal == .forbidden { return .refuse(.forbidden) }
                 continue
             }
             guard status.kind == .regular else { continue }
-            if let refusal = containmentRefusal(candidate, fileSystem, lastIsLink: lastIsLink) {
-                return .refuse(refusal)
-            }
+            if let refusal = checked.containment { return .refuse(refusal) }
             return serve(candidate, status, isIndex: true)
         }
         guard settings.directoryListing else { return .refuse(.noIndex) }
@@ -153,6 +150,22 @@ public struct StaticFileDecider: Sendable {
             physical: physical, status: status, contentType: settings.mimeTypes.contentType(forPath: path),
             isIndex: isIndex)
         return .serveFile(target)
+    }
+
+    /// The status and containment verdict of `physical`, through the file system's memory of them when it
+    /// keeps one (the per-loop stat cache answers a busy file without a single lookup per component).
+    private func check(_ physical: PhysicalPath, _ fileSystem: some FileSystem) -> PathCheck {
+        let key = PathCheck.Key(root: physical.root, relative: physical.relative, followSymlinks: settings.followSymlinks)
+        return fileSystem.checkedPath(key) {
+            let found = Result { () throws(FileSystemError) in try Self.status(physical, fileSystem) }
+            switch found {
+            case .success(let (status, lastIsLink)):
+                return PathCheck(
+                    status: .success(status), containment: containmentRefusal(physical, fileSystem, lastIsLink: lastIsLink))
+            case .failure(let error):
+                return PathCheck(status: .failure(error), containment: nil)
+            }
+        }
     }
 
     /// `stat` of the path, by way of `lstat`: for anything but a link (the common case) that is the

@@ -98,6 +98,29 @@ import Testing
         }
     }
 
+    @Test func pathChecksAreKeptApartBySymlinkPolicyAndRoot() {
+        let counting = Counting(tree)
+        let cache = StatCache(base: counting)
+        cache.now = 9
+        var settings = StaticFileSettings()
+        let resolver = StaticPathResolver(documentRoot: "/www", aliases: AliasTable())
+        settings.followSymlinks = true
+        let following = StaticFileDecider(resolver: resolver, settings: settings)
+        settings.followSymlinks = false
+        let refusing = StaticFileDecider(resolver: resolver, settings: settings)
+        let path = Array("/link".utf8)
+        for _ in 0..<2 {
+            guard case .serveFile = following.decide(rawPath: path, query: nil, fileSystem: cache) else {
+                Issue.record("a link inside the root is served when links are followed")
+                return
+            }
+            #expect(refusing.decide(rawPath: path, query: nil, fileSystem: cache) == .refuse(.symlinkForbidden))
+        }
+        // The same relative path under another root is another check.
+        let other = StaticFileDecider(resolver: StaticPathResolver(documentRoot: "/", aliases: AliasTable()), settings: settings)
+        #expect(other.decide(rawPath: path, query: nil, fileSystem: cache) == .refuse(.notFound))
+    }
+
     @Test func decisionsThroughTheCacheMatchTheFileSystem() {
         // The decider asks the cache what it would ask the file system: same answers, fewer calls.
         let decider = StaticFileDecider(resolver: StaticPathResolver(documentRoot: "/www", aliases: AliasTable()), settings: .init())
