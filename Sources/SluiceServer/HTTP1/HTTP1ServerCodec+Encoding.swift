@@ -10,10 +10,15 @@ import NIOHTTP1
 /// A response to HEAD carries no body bytes at all (RFC 9110 §9.3.2): it keeps the framing fields a
 /// GET would get, but never a chunked terminator, and body parts written for it are dropped.
 ///
-/// The head goes out in one buffer of exactly its size, filled in a single pass of memory copies;
-/// body buffers and file regions pass through untouched (a head, a small body and the end written
-/// back to back leave in one `writev`).
+/// The head goes out in one buffer of exactly its size, filled in a single pass of memory copies.
+/// Every write down the pipeline costs the same whatever its size, so the last buffer or file region
+/// is held back until the next write, flush or close (`held`): a small body joins the head's buffer,
+/// and the promise of an `.end` rides on the last real write instead of an empty one. Nothing is
+/// reordered and nothing waits longer than the flush that would have sent it anyway.
 extension HTTP1ServerCodec {
+    /// Bodies up to this size are copied into the held head's buffer rather than written on their own.
+    static let bodyJoinLimit = 1024
+
     func writeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         var head = head
         let code = head.status.code
@@ -26,26 +31,34 @@ extension HTTP1ServerCodec {
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
             }
         }
-        let framing = HeadFraming(head.headers)
+        var layout = HeadLayout(head)
         var extraField: StaticString?
         isChunked = false
         if !head.status.mayHaveResponseBody {
-            if framing.hasContentLength || framing.hasTransferEncoding {
+            if layout.hasContentLength || layout.hasTransferEncoding {
                 head.headers.remove(name: "Content-Length")
                 head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
             }
-        } else if framing.hasContentLength {
-            if framing.hasTransferEncoding { head.headers.remove(name: "Transfer-Encoding") }
+        } else if layout.hasContentLength {
+            if layout.hasTransferEncoding {
+                head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
+            }
         } else if isFinal && answeringHEAD {
             // No body follows whatever the fields say: nothing to add.
         } else if head.version.major == 1 && head.version.minor >= 1 {
-            if framing.hasTransferEncoding { head.headers.remove(name: "Transfer-Encoding") }
+            if layout.hasTransferEncoding {
+                head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
+            }
             extraField = "Transfer-Encoding: chunked\r\n"
             isChunked = true
         }
         if isFinal { suppressesBody = answeringHEAD }
-        let bytes = encodeHead(head, extraField: extraField, allocator: context.channel.allocator)
-        context.write(NIOAny(bytes), promise: promise)
+        let bytes = encodeHead(head, layout: layout, extraField: extraField, allocator: context.channel.allocator)
+        passHeld(context: context)
+        hold(.byteBuffer(bytes), promise: promise, isOurs: true)
     }
 
     func writeBody(_ body: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
@@ -55,10 +68,20 @@ extension HTTP1ServerCodec {
         }
         let count = body.readableBytes
         guard isChunked && count > 0 else {
-            // An empty chunk would end a chunked body: it is written (for the promise's order) unframed.
-            context.write(NIOAny(body), promise: promise)
+            // (An empty chunk would end a chunked body: it is written, for the promise's order, unframed.)
+            if heldIsOurs, heldPromise == nil, count <= Self.bodyJoinLimit, case .byteBuffer(var bytes) = body,
+                case .byteBuffer(var joined) = held, joined.readableBytes <= 4 * Self.bodyJoinLimit
+            {
+                held = nil  // the buffer's only reference: the bytes are appended in place
+                joined.writeBuffer(&bytes)
+                hold(.byteBuffer(joined), promise: promise, isOurs: true)
+                return
+            }
+            passHeld(context: context)
+            hold(body, promise: promise)
             return
         }
+        passHeld(context: context)
         var sizeLine = context.channel.allocator.buffer(capacity: 18)
         sizeLine.writeWithUnsafeMutableBytes(minimumWritableBytes: 18) { out in
             var digits = 1
@@ -74,7 +97,7 @@ extension HTTP1ServerCodec {
         context.write(NIOAny(sizeLine), promise: nil)
         context.write(NIOAny(body), promise: nil)
         // The promise on the last of the three: writes complete in order, and a failure fails the rest.
-        context.write(NIOAny(crlf), promise: promise)
+        hold(.byteBuffer(crlf), promise: promise)
     }
 
     func writeEnd(_ trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
@@ -83,9 +106,14 @@ extension HTTP1ServerCodec {
             suppressesBody = false
         }
         guard isChunked else {
-            if let promise {
-                // Nothing to write, but the promise must not complete before the body written earlier.
-                context.write(NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+            guard let promise else { return }
+            // Nothing to write; the promise must complete after the writes before it.
+            if held == nil {
+                hold(.byteBuffer(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+            } else if let earlier = heldPromise {
+                earlier.futureResult.cascade(to: promise)
+            } else {
+                heldPromise = promise
             }
             return
         }
@@ -105,27 +133,41 @@ extension HTTP1ServerCodec {
         } else {
             last = context.channel.allocator.buffer(staticString: "0\r\n\r\n")
         }
-        context.write(NIOAny(last), promise: promise)
+        passHeld(context: context)
+        hold(.byteBuffer(last), promise: promise)
+    }
+
+    /// Keeps `data` back until the next write, flush or close. `isOurs`: a buffer of the codec's own
+    /// (a head), referenced nowhere else, so a small body can be appended to it without a copy.
+    private func hold(_ data: IOData, promise: EventLoopPromise<Void>?, isOurs: Bool = false) {
+        held = data
+        heldPromise = promise
+        heldIsOurs = isOurs
+    }
+
+    /// Passes the held buffer or region down, if any.
+    func passHeld(context: ChannelHandlerContext) {
+        guard let data = held else { return }
+        let promise = heldPromise
+        held = nil
+        heldPromise = nil
+        context.write(NIOAny(data), promise: promise)
     }
 
     /// The status line, the fields (and `extraField`, a whole line) and the empty line, in one buffer
     /// of exactly their size.
-    func encodeHead(_ head: HTTPResponseHead, extraField: StaticString?, allocator: ByteBufferAllocator)
-        -> ByteBuffer
-    {
+    func encodeHead(
+        _ head: HTTPResponseHead, layout: HeadLayout, extraField: StaticString?, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         let version = head.version
         let isCommonVersion = version.major == 1 && (version.minor == 0 || version.minor == 1)
         let code = Int(head.status.code)
         let reason = head.status.reasonPhrase
-        // "HTTP/1.1 200 OK\r\n"
+        // "HTTP/1.1 200 OK\r\n", the fields, the extra field, "\r\n"
         var size =
             (isCommonVersion ? 8 : 6 + decimalDigits(version.major) + decimalDigits(version.minor))
-            + 1 + decimalDigits(code) + 1 + reason.utf8.count + 2
-        for (name, value) in head.headers {
-            size += name.utf8.count + value.utf8.count + 4
-        }
+            + 1 + decimalDigits(code) + 1 + reason.utf8.count + 2 + layout.fieldBytes + 2
         if let extraField { size += extraField.utf8CodeUnitCount }
-        size += 2
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
             var at = 0
@@ -161,18 +203,21 @@ extension HTTP1ServerCodec {
     }
 }
 
-/// Whether a head carries `Content-Length` / `Transfer-Encoding`, found in one pass over its fields
-/// (the common head has neither to remove, so the fields are never rewritten).
-struct HeadFraming {
+/// What encoding a head needs to know, found in one pass over its fields: the bytes of the field
+/// lines, and whether it carries `Content-Length` / `Transfer-Encoding` (the common head has neither
+/// to remove, so its fields are never rewritten).
+struct HeadLayout {
+    var fieldBytes = 0
     var hasContentLength = false
     var hasTransferEncoding = false
 
-    init(_ headers: HTTPHeaders) {
-        for (name, _) in headers {
+    init(_ head: HTTPResponseHead) {
+        for (name, value) in head.headers {
             let length = name.utf8.count
-            if length == 14, !hasContentLength, HeadFraming.equalsIgnoringCase(name, "content-length") {
+            fieldBytes += length + value.utf8.count + 4
+            if length == 14, !hasContentLength, HeadLayout.equalsIgnoringCase(name, "content-length") {
                 hasContentLength = true
-            } else if length == 17, !hasTransferEncoding, HeadFraming.equalsIgnoringCase(name, "transfer-encoding") {
+            } else if length == 17, !hasTransferEncoding, HeadLayout.equalsIgnoringCase(name, "transfer-encoding") {
                 hasTransferEncoding = true
             }
         }

@@ -52,7 +52,7 @@ extension HTTP1ServerCodec {
             switch event {
             case .head(let head):
                 requestHeads += 1
-                answeringHEAD = head.method == .HEAD
+                if case .HEAD = head.method { answeringHEAD = true } else { answeringHEAD = false }
                 if parser.asksToSwitchProtocols {
                     upgradeRequest = (requestHeads, head.method == .CONNECT)
                 }
@@ -105,6 +105,7 @@ extension HTTP1ServerCodec {
             isClosing = true
             let loopBound = context.loopBound
             let written = context.eventLoop.makePromise(of: Void.self)
+            passHeld(context: context)
             context.write(NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: written)
             written.futureResult.assumeIsolated().whenComplete { _ in loopBound.value.close(promise: nil) }
             return

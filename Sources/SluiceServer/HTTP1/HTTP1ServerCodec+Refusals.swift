@@ -39,12 +39,13 @@ extension HTTP1ServerCodec {
     /// Writes a whole response of the codec's own (a refusal, a 408) and closes the connection once
     /// it is sent.
     func writeFinalAnswer(_ head: HTTPResponseHead, body: ByteBuffer?, context: ChannelHandlerContext) {
-        var bytes = encodeHead(head, extraField: nil, allocator: context.channel.allocator)
+        var bytes = encodeHead(head, layout: HeadLayout(head), extraField: nil, allocator: context.channel.allocator)
         if var body, body.readableBytes > 0 {
             bytes.writeBuffer(&body)
         }
         let loopBound = context.loopBound
         let written = context.eventLoop.makePromise(of: Void.self)
+        passHeld(context: context)
         context.writeAndFlush(NIOAny(bytes), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in loopBound.value.close(promise: nil) }
     }

@@ -83,6 +83,11 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     var readPending = false
     /// "\r\n", shared by every chunk.
     var crlf = ByteBuffer()
+    /// The last buffer or file region written, not passed down yet (see `+Encoding`), its promise, and
+    /// whether it is the codec's own buffer (a head, which a small body may join).
+    var held: IOData?
+    var heldPromise: EventLoopPromise<Void>?
+    var heldIsOurs = false
 
     // MARK: Timers
     var phase = ReadPhase.waitingForHead(bytesSeen: false)
@@ -123,6 +128,9 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
+        held = nil
+        heldPromise?.fail(ChannelError.ioOnClosedChannel)
+        heldPromise = nil
         cancelTimers()
         isInputDone = true
         isClosing = true
@@ -131,6 +139,7 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     public func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
+        passHeld(context: context)
         isLeaving = true
         cancelTimers()
         // Like ByteToMessageHandler: leave on the next tick, so the handlers removed in the same breath
@@ -193,6 +202,16 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
         } else {
             context.read()
         }
+    }
+
+    public func flush(context: ChannelHandlerContext) {
+        passHeld(context: context)
+        context.flush()
+    }
+
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        passHeld(context: context)
+        context.close(mode: mode, promise: promise)
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -27,14 +27,20 @@ final class PartRecorder: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-/// Sits below the codec and counts the `read()` calls that get through it to the socket.
+/// Sits below the codec and counts the `read()` calls and the writes that get through it to the socket.
 final class ReadCounter: ChannelOutboundHandler {
     typealias OutboundIn = Any
     var reads = 0
+    var writes = 0
 
     func read(context: ChannelHandlerContext) {
         reads += 1
         context.read()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        writes += 1
+        context.write(data, promise: promise)
     }
 }
 

@@ -111,6 +111,36 @@ import Testing
         #expect(try harness.channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 
+    @Test func aSmallBodyJoinsTheHeadsBufferAndALargeOneGoesOnItsOwn() throws {
+        let harness = try CodecHarness()
+        try harness.send(Self.get)
+        harness.respond(body: "hello")
+        let joined = try #require(try harness.channel.readOutbound(as: ByteBuffer.self))
+        #expect(String(buffer: joined) == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(try harness.channel.readOutbound(as: ByteBuffer.self) == nil)
+
+        try harness.send(Self.get)
+        let large = String(repeating: "x", count: 5000)
+        harness.respond(body: large)
+        #expect(String(buffer: try #require(try harness.channel.readOutbound(as: ByteBuffer.self))).hasSuffix("\r\n\r\n"))
+        #expect(try harness.channel.readOutbound(as: ByteBuffer.self) == ByteBuffer(string: large))
+    }
+
+    @Test func nothingIsHeldBackPastAFlushOrAClose() throws {
+        let harness = try CodecHarness()
+        try harness.send(Self.get)
+        var head = HTTPResponseHead(version: .http1_1, status: .ok)
+        head.headers.add(name: "Content-Length", value: "2")
+        harness.write(.head(head))
+        #expect(harness.readCounter.writes == 0)  // held until the next write, flush or close
+        harness.channel.flush()
+        #expect(harness.readCounter.writes == 1)
+        harness.write(.body(.byteBuffer(ByteBuffer(string: "ab"))))
+        #expect(harness.readCounter.writes == 1)
+        harness.channel.close(promise: nil)
+        #expect(harness.readCounter.writes == 2)
+    }
+
     @Test func aPromiseOnEndCompletesInOrder() throws {
         let harness = try CodecHarness()
         try harness.send(Self.get)
