@@ -50,14 +50,11 @@ enum TunnelSetup {
         try upstreamPipeline.addHandler(upstreamGlue)
         _ = client.setOption(.allowRemoteHalfClosure, value: true)
         _ = upstream.setOption(.allowRemoteHalfClosure, value: true)
-        // Everything HTTP goes; the decoders leave last and hand their unparsed bytes to the glue.
-        for type in [HTTPRequestHandler.self, HTTPServerPipelineHandler.self, ConnectionTimeoutHandler.self,
-                     HTTP1RequestErrorResponder.self, HTTPResponseEncoder.self] as [any RemovableChannelHandler.Type] {
-            if let context = try? clientPipeline.context(handlerType: type) {
-                clientPipeline.removeHandler(context: context, promise: nil)
-            }
+        // Everything HTTP goes; the codec leaves last (on the next tick) and hands its unparsed bytes to the glue.
+        if let context = try? clientPipeline.context(handlerType: HTTPRequestHandler.self) {
+            clientPipeline.removeHandler(context: context, promise: nil)
         }
-        if let context = try? clientPipeline.context(handlerType: HTTP1RequestDecoder.self) {
+        if let context = try? clientPipeline.context(handlerType: HTTP1ServerCodec.self) {
             clientPipeline.removeHandler(context: context, promise: nil)
         }
         // Upstream: the HTTP handler stays (reads held) until the decoder has handed over its bytes.

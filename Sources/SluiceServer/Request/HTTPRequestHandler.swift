@@ -100,7 +100,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    /// Refused requests are answered by `HTTP1RequestErrorResponder`; anything reaching here is a
+    /// Refused requests are answered by `HTTP1ServerCodec`; anything reaching here is a
     /// connection-level failure (TLS, I/O).
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         runtime.errorLog.debug("connection from \(connection.remoteText): \(error)")

@@ -5,13 +5,11 @@ import NIOSSL
 
 /// The channel pipeline of one client connection, in order (inbound top to bottom):
 ///
-///     NIOSSLServerHandler           TLS, on $SERVER["socket"] listeners with ssl.engine
-///     HTTPResponseEncoder           response parts -> bytes
-///     HTTP1RequestDecoder           bytes -> request head / body / end, RFC 9112 hygiene, lighttpd limits
-///     HTTP1RequestErrorResponder    a refused request gets its 400/413/414/431/501/505, then close
-///     ConnectionTimeoutHandler      max-read-idle, keep-alive idle, write stall
-///     HTTPServerPipelineHandler     one response at a time for pipelined requests; quiescing
-///     HTTPRequestHandler            the stages: route, auth, proxy or static files
+///     NIOSSLServerHandler    TLS, on $SERVER["socket"] listeners with ssl.engine
+///     HTTP1ServerCodec       bytes <-> request / response parts: RFC 9112 hygiene, lighttpd limits and
+///                            their 400/408/413/414/431/501/505, one request at a time (pipelining),
+///                            max-read-idle, keep-alive idle, write stall, quiescing
+///     HTTPRequestHandler     the stages: route, auth, proxy or static files
 enum HTTPChannelSetup {
     static func configure(_ channel: Channel, runtime: SiteRuntime, listener: ListenerSettings, tls: NIOSSLContext?) throws {
         let pipeline = channel.pipeline.syncOperations
@@ -26,16 +24,12 @@ enum HTTPChannelSetup {
         let errorLog = runtime.errorLog
         let errorPrefix = global.errorFilePrefix
         let allocator = channel.allocator
-        try pipeline.addHandler(HTTPResponseEncoder())
-        try pipeline.addHandler(HTTP1RequestDecoder(limits: decoderLimits))
-        try pipeline.addHandler(
-            HTTP1RequestErrorResponder { error in
-                errorLog.info("request from \(connection.remoteText) refused: \(error.status.code) \(error.reason)")
-                let page = ErrorBody.make(status: error.status, prefix: errorPrefix, allocator: allocator)
-                return (page.contentType, page.body)
-            })
-        try pipeline.addHandler(ConnectionTimeoutHandler(limits: limits))
-        try pipeline.addHandler(HTTPServerPipelineHandler())
+        let codec = HTTP1ServerCodec(configuration: .init(limits, requestLimits: decoderLimits)) { error in
+            errorLog.info("request from \(connection.remoteText) refused: \(error.status.code) \(error.reason)")
+            let page = ErrorBody.make(status: error.status, prefix: errorPrefix, allocator: allocator)
+            return (page.contentType, page.body)
+        }
+        try pipeline.addHandler(codec)
         try pipeline.addHandler(HTTPRequestHandler(runtime: runtime, connection: connection, limits: limits))
     }
 }

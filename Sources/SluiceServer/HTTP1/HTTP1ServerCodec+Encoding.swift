@@ -1,0 +1,280 @@
+import NIOCore
+import NIOHTTP1
+
+/// Response parts to bytes (RFC 9112 §4–§7). Framing follows NIO's `HTTPResponseEncoder`, which the
+/// handler above was written against:
+/// - a status without content (1xx, 204, 304) loses any `Content-Length` and `Transfer-Encoding`;
+/// - with `Content-Length`, a `Transfer-Encoding` is dropped and the body goes as is;
+/// - with neither, an HTTP/1.1 response is sent chunked (`Transfer-Encoding: chunked` is added), an
+///   HTTP/1.0 one is delimited by closing the connection (the handler then does not keep it alive).
+/// A response to HEAD carries no body bytes at all (RFC 9110 §9.3.2): it keeps the framing fields a
+/// GET would get, but never a chunked terminator, and body parts written for it are dropped.
+///
+/// The head goes out in one buffer of exactly its size, filled in a single pass of memory copies.
+/// Every write down the pipeline costs the same whatever its size, so the last buffer or file region
+/// is held back until the next write, flush or close (`held`): a small body joins the head's buffer,
+/// and the promise of an `.end` rides on the last real write instead of an empty one. Nothing is
+/// reordered and nothing waits longer than the flush that would have sent it anyway.
+extension HTTP1ServerCodec {
+    /// Bodies up to this size are copied into the held head's buffer rather than written on their own.
+    static let bodyJoinLimit = 1024
+
+    func writeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        var head = head
+        let code = head.status.code
+        let isFinal = code >= 200 || code == 101
+        if isFinal {
+            responseHeads += 1
+            if upgradeRequest != nil { upgradeAnswered(head.status) }
+            if isQuiescing && head.isKeepAlive {
+                // Graceful shutdown: this is the connection's last response.
+                head.headers.replaceOrAdd(name: "Connection", value: "close")
+            }
+        }
+        var layout = HeadLayout(head)
+        var extraField: StaticString?
+        isChunked = false
+        if !head.status.mayHaveResponseBody {
+            if layout.hasContentLength || layout.hasTransferEncoding {
+                head.headers.remove(name: "Content-Length")
+                head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
+            }
+        } else if layout.hasContentLength {
+            if layout.hasTransferEncoding {
+                head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
+            }
+        } else if isFinal && answeringHEAD {
+            // No body follows whatever the fields say: nothing to add.
+        } else if head.version.major == 1 && head.version.minor >= 1 {
+            if layout.hasTransferEncoding {
+                head.headers.remove(name: "Transfer-Encoding")
+                layout = HeadLayout(head)
+            }
+            extraField = "Transfer-Encoding: chunked\r\n"
+            isChunked = true
+        }
+        if isFinal { suppressesBody = answeringHEAD }
+        let bytes = encodeHead(head, layout: layout, extraField: extraField, allocator: context.channel.allocator)
+        passHeld(context: context)
+        hold(.byteBuffer(bytes), promise: promise, isOurs: true)
+    }
+
+    func writeBody(_ body: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        if suppressesBody {
+            promise?.succeed()
+            return
+        }
+        let count = body.readableBytes
+        guard isChunked && count > 0 else {
+            // (An empty chunk would end a chunked body: it is written, for the promise's order, unframed.)
+            if heldIsOurs, heldPromise == nil, count <= Self.bodyJoinLimit, case .byteBuffer(var bytes) = body,
+                case .byteBuffer(var joined) = held, joined.readableBytes <= 4 * Self.bodyJoinLimit
+            {
+                held = nil  // the buffer's only reference: the bytes are appended in place
+                joined.writeBuffer(&bytes)
+                hold(.byteBuffer(joined), promise: promise, isOurs: true)
+                return
+            }
+            passHeld(context: context)
+            hold(body, promise: promise)
+            return
+        }
+        passHeld(context: context)
+        var sizeLine = context.channel.allocator.buffer(capacity: 18)
+        sizeLine.writeWithUnsafeMutableBytes(minimumWritableBytes: 18) { out in
+            var digits = 1
+            while count >> (4 * digits) != 0 { digits += 1 }
+            for index in 0..<digits {
+                let nibble = (count >> (4 * (digits - 1 - index))) & 0xF
+                out[index] = UInt8(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10)
+            }
+            out[digits] = 0x0D
+            out[digits + 1] = 0x0A
+            return digits + 2
+        }
+        context.write(NIOAny(sizeLine), promise: nil)
+        context.write(NIOAny(body), promise: nil)
+        // The promise on the last of the three: writes complete in order, and a failure fails the rest.
+        hold(.byteBuffer(crlf), promise: promise)
+    }
+
+    func writeEnd(_ trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        defer {
+            isChunked = false
+            suppressesBody = false
+        }
+        guard isChunked else {
+            guard let promise else { return }
+            // Nothing to write; the promise must complete after the writes before it.
+            if held == nil {
+                hold(.byteBuffer(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+            } else if let earlier = heldPromise {
+                earlier.futureResult.cascade(to: promise)
+            } else {
+                heldPromise = promise
+            }
+            return
+        }
+        var last: ByteBuffer
+        if let trailers, !trailers.isEmpty {
+            var size = 5
+            for (name, value) in trailers { size += name.utf8.count + value.utf8.count + 4 }
+            last = context.channel.allocator.buffer(capacity: size)
+            last.writeStaticString("0\r\n")
+            for (name, value) in trailers {
+                last.writeString(name)
+                last.writeStaticString(": ")
+                last.writeString(value)
+                last.writeStaticString("\r\n")
+            }
+            last.writeStaticString("\r\n")
+        } else {
+            last = context.channel.allocator.buffer(staticString: "0\r\n\r\n")
+        }
+        passHeld(context: context)
+        hold(.byteBuffer(last), promise: promise)
+    }
+
+    /// Keeps `data` back until the next write, flush or close. `isOurs`: a buffer of the codec's own
+    /// (a head), referenced nowhere else, so a small body can be appended to it without a copy.
+    private func hold(_ data: IOData, promise: EventLoopPromise<Void>?, isOurs: Bool = false) {
+        held = data
+        heldPromise = promise
+        heldIsOurs = isOurs
+    }
+
+    /// Passes the held buffer or region down, if any.
+    func passHeld(context: ChannelHandlerContext) {
+        guard let data = held else { return }
+        let promise = heldPromise
+        held = nil
+        heldPromise = nil
+        context.write(NIOAny(data), promise: promise)
+    }
+
+    /// The status line, the fields (and `extraField`, a whole line) and the empty line, in one buffer
+    /// of exactly their size.
+    func encodeHead(
+        _ head: HTTPResponseHead, layout: HeadLayout, extraField: StaticString?, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        let version = head.version
+        let isCommonVersion = version.major == 1 && (version.minor == 0 || version.minor == 1)
+        let code = Int(head.status.code)
+        let reason = head.status.reasonPhrase
+        // "HTTP/1.1 200 OK\r\n", the fields, the extra field, "\r\n"
+        var size =
+            (isCommonVersion ? 8 : 6 + decimalDigits(version.major) + decimalDigits(version.minor))
+            + 1 + decimalDigits(code) + 1 + reason.utf8.count + 2 + layout.fieldBytes + 2
+        if let extraField { size += extraField.utf8CodeUnitCount }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var at = 0
+            if isCommonVersion {
+                copy("HTTP/1.", to: out, at: &at)
+                out[at] = version.minor == 0 ? 0x30 : 0x31
+                at += 1
+            } else {
+                copy("HTTP/", to: out, at: &at)
+                writeDecimal(version.major, to: out, at: &at)
+                out[at] = 0x2E
+                at += 1
+                writeDecimal(version.minor, to: out, at: &at)
+            }
+            out[at] = 0x20
+            at += 1
+            writeDecimal(code, to: out, at: &at)
+            out[at] = 0x20
+            at += 1
+            copy(reason, to: out, at: &at)
+            copy("\r\n", to: out, at: &at)
+            for (name, value) in head.headers {
+                copy(name, to: out, at: &at)
+                copy(": ", to: out, at: &at)
+                copy(value, to: out, at: &at)
+                copy("\r\n", to: out, at: &at)
+            }
+            if let extraField { copy(extraField, to: out, at: &at) }
+            copy("\r\n", to: out, at: &at)
+            return at
+        }
+        return buffer
+    }
+}
+
+/// What encoding a head needs to know, found in one pass over its fields: the bytes of the field
+/// lines, and whether it carries `Content-Length` / `Transfer-Encoding` (the common head has neither
+/// to remove, so its fields are never rewritten).
+struct HeadLayout {
+    var fieldBytes = 0
+    var hasContentLength = false
+    var hasTransferEncoding = false
+
+    init(_ head: HTTPResponseHead) {
+        for (name, value) in head.headers {
+            let length = name.utf8.count
+            fieldBytes += length + value.utf8.count + 4
+            if length == 14, !hasContentLength, HeadLayout.equalsIgnoringCase(name, "content-length") {
+                hasContentLength = true
+            } else if length == 17, !hasTransferEncoding, HeadLayout.equalsIgnoringCase(name, "transfer-encoding") {
+                hasTransferEncoding = true
+            }
+        }
+    }
+
+    /// ASCII case-insensitive comparison with a lowercase literal of the same length.
+    static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
+        var index = 0
+        let literal = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for byte in name.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            guard index < literal.count, lower == literal[index] else { return false }
+            index += 1
+        }
+        return index == literal.count
+    }
+}
+
+private func decimalDigits(_ value: Int) -> Int {
+    var digits = 1
+    var rest = value
+    while rest >= 10 {
+        rest /= 10
+        digits += 1
+    }
+    return digits
+}
+
+private func writeDecimal(_ value: Int, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
+    let digits = decimalDigits(value)
+    var rest = value
+    for index in stride(from: digits - 1, through: 0, by: -1) {
+        out[at + index] = UInt8(0x30 + rest % 10)
+        rest /= 10
+    }
+    at += digits
+}
+
+private func copy(_ text: StaticString, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
+    let count = text.utf8CodeUnitCount
+    (out.baseAddress! + at).copyMemory(from: text.utf8Start, byteCount: count)
+    at += count
+}
+
+private func copy(_ text: String, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
+    let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Int in
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+        }
+        return bytes.count
+    }
+    if let copied {
+        at += copied
+    } else {
+        for byte in text.utf8 {
+            out[at] = byte
+            at += 1
+        }
+    }
+}

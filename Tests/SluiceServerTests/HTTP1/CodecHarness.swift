@@ -1,0 +1,97 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import SluiceServer
+
+/// Records the request parts that reach the application's seat (where HTTPRequestHandler sits).
+final class PartRecorder: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    var parts: [String] = []
+    /// Called after each part is recorded: the test plays an application answering synchronously.
+    var onPart: ((HTTPServerRequestPart) -> Void)?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = Self.unwrapInboundIn(data)
+        switch part {
+        case .head(let head): parts.append("head \(head.method.rawValue) \(head.uri)")
+        case .body(let bytes): parts.append("body \(String(buffer: bytes))")
+        case .end(let trailers): parts.append(trailers.map { "end \(Step.render($0))" } ?? "end")
+        }
+        onPart?(part)
+    }
+
+    /// The parts recorded since the last call.
+    func take() -> [String] {
+        defer { parts = [] }
+        return parts
+    }
+}
+
+/// Sits below the codec and counts the `read()` calls and the writes that get through it to the socket.
+final class ReadCounter: ChannelOutboundHandler {
+    typealias OutboundIn = Any
+    var reads = 0
+    var writes = 0
+
+    func read(context: ChannelHandlerContext) {
+        reads += 1
+        context.read()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        writes += 1
+        context.write(data, promise: promise)
+    }
+}
+
+/// An `EmbeddedChannel` with `ReadCounter → HTTP1ServerCodec → PartRecorder`, connected; the test
+/// writes responses at the tail, as HTTPRequestHandler does.
+final class CodecHarness {
+    let channel = EmbeddedChannel()
+    let codec: HTTP1ServerCodec
+    let recorder = PartRecorder()
+    let readCounter = ReadCounter()
+
+    init(
+        configuration: HTTP1ServerCodec.Configuration = .init(),
+        errorPage: @escaping HTTP1ServerCodec.ErrorPage = { _ in nil }
+    ) throws {
+        codec = HTTP1ServerCodec(configuration: configuration, errorPage: errorPage)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        try channel.pipeline.syncOperations.addHandlers([readCounter, codec, recorder])
+    }
+
+    deinit {
+        _ = try? channel.finish(acceptAlreadyClosed: true)
+    }
+
+    func send(_ text: String) throws {
+        try channel.writeInbound(ByteBuffer(string: text))
+    }
+
+    /// Everything written to the socket since the last call.
+    func outboundText() throws -> String {
+        var text = ""
+        while let data = try channel.readOutbound(as: IOData.self) {
+            switch data {
+            case .byteBuffer(let buffer): text += String(buffer: buffer)
+            case .fileRegion(let region): text += "<file \(region.readableBytes)>"
+            }
+        }
+        return text
+    }
+
+    func write(_ part: HTTPServerResponsePart) {
+        channel.write(part, promise: nil)
+    }
+
+    /// A whole response with a `Content-Length`, flushed.
+    func respond(_ status: HTTPResponseStatus = .ok, body: String? = nil, end: Bool = true) {
+        var head = HTTPResponseHead(version: .http1_1, status: status)
+        head.headers.add(name: "Content-Length", value: String(body?.utf8.count ?? 0))
+        write(.head(head))
+        if let body { write(.body(.byteBuffer(ByteBuffer(string: body)))) }
+        if end { write(.end(nil)) }
+        channel.flush()
+    }
+}
