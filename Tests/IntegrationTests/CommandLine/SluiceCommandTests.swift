@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func sigtermLetsAnInFlightRequestFinishThenExits0() async throws {
-        try await withWorker(["--delay-ms", "1500"]) { worker in
+        try await withWorker(["--delay-ms", "3000"]) { worker in
             let directory = try TemporaryDirectory()
             let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
             let config = try directory.write("s.conf", """
@@ -57,9 +57,9 @@ import Testing
             }
             #expect(listening)
             async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
-            // SIGTERM only once the status page counts the request in flight to the slow worker (1.5 s).
+            // SIGTERM only once the status page counts the request in flight to the slow worker (3 s).
             var inFlight = false
-            for _ in 0..<200 where !inFlight {
+            for _ in 0..<250 where !inFlight {
                 let status = try await TestHTTPClient.request(TestHTTPRequest("/server-status?json"), port: port)
                 inFlight = status.bodyString.contains("\"inFlight\": 1")
                 if !inFlight { try await Task.sleep(for: .milliseconds(10)) }

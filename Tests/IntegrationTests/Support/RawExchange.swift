@@ -10,6 +10,14 @@ enum RawExchange {
     static func send(
         _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(5)
     ) async throws -> [UInt8] {
+        try await exchange(chunks, port: port, pause: pause, timeout: timeout).bytes
+    }
+
+    /// `send`, also saying whether the server closed the connection (false: the deadline did).
+    static func exchange(
+        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(5)
+    ) async throws -> (bytes: [UInt8], closedByServer: Bool) {
+        let timedOut = Mutex(false)
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
@@ -20,10 +28,13 @@ enum RawExchange {
             if index > 0 && pause > .zero { try await Task.sleep(nanoseconds: UInt64(pause.nanoseconds)) }
             try await channel.writeAndFlush(channel.allocator.buffer(bytes: chunk)).get()
         }
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+            timedOut.withLock { $0 = true }
+            channel.close(promise: nil)
+        }
         try? await channel.closeFuture.get()
         deadline.cancel()
-        return collector.bytes
+        return (collector.bytes, !timedOut.withLock { $0 })
     }
 
     /// Sends `text`, reads until at least `bytes` bytes arrived (or 5 s), then closes: a client that leaves
