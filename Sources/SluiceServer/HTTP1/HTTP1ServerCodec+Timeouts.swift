@@ -85,7 +85,8 @@ extension HTTP1ServerCodec {
             writeTimer = nil
         } else if writeTimer == nil {
             let loopBound = context.loopBound
-            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.writeStallTimeout) {
+            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: configuration.writeStallTimeout) { [self] in
+                self.writeStalled?()
                 loopBound.value.close(promise: nil)
             }
         }

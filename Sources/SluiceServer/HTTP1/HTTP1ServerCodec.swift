@@ -98,6 +98,8 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     var readTimerDue = NIODeadline.distantFuture
     var readDeadline: NIODeadline?
     var writeTimer: Scheduled<Void>?
+    /// Told when a client that stopped reading is disconnected (`server.max-write-idle`), for the error log.
+    public var writeStalled: (() -> Void)?
 
     public init(configuration: Configuration = .init(), errorPage: @escaping ErrorPage = { _ in nil }) {
         self.configuration = configuration

@@ -29,6 +29,10 @@ enum HTTPChannelSetup {
             let page = ErrorBody.make(status: error.status, prefix: errorPrefix, allocator: allocator)
             return (page.contentType, page.body)
         }
+        codec.writeStalled = {
+            errorLog.info(
+                "connection from \(connection.remoteText) closed: the client read nothing for \(limits.writeStallTimeout.nanoseconds / 1_000_000_000) s (server.max-write-idle)")
+        }
         try pipeline.addHandler(codec)
         try pipeline.addHandler(HTTPRequestHandler(runtime: runtime, connection: connection, limits: limits))
     }
