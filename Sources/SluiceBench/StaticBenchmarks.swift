@@ -1,10 +1,11 @@
+import Glibc
 import SluiceCore
 
 /// Static-file and access-log decisions per request: path normalisation, the Content-Type lookup, the
 /// response plan (validators, preconditions, Range), the `Date` header and one access-log line.
 struct StaticBenchmark: BenchmarkScenario {
     enum Work {
-        case normalize, mimeType, planConditional, planRange, httpDate, accessLog
+        case normalize, mimeType, planConditional, planRange, httpDate, accessLog, decideCached, decideSystem
     }
 
     let name: String
@@ -20,6 +21,10 @@ struct StaticBenchmark: BenchmarkScenario {
             StaticBenchmark(
                 name: "static-plan-if-none-match", unit: "plan", defaultIterations: 500_000, work: .planConditional),
             StaticBenchmark(name: "static-plan-range", unit: "plan", defaultIterations: 500_000, work: .planRange),
+            StaticBenchmark(
+                name: "static-decide-stat-cache", unit: "request", defaultIterations: 500_000, work: .decideCached),
+            StaticBenchmark(
+                name: "static-decide-system-calls", unit: "request", defaultIterations: 100_000, work: .decideSystem),
             StaticBenchmark(name: "static-http-date", unit: "date", defaultIterations: 1_000_000, work: .httpDate),
             StaticBenchmark(name: "accesslog-line-default", unit: "line", defaultIterations: 500_000, work: .accessLog),
         ]
@@ -59,6 +64,24 @@ struct StaticBenchmark: BenchmarkScenario {
                     settings: settings, now: now, makeBoundary: { "unused" })
                 sink &+= plan.status &+ plan.headers.count
             }
+        case .decideCached, .decideSystem:
+            // A small tree on disk: the decision of a served file, through the per-loop stat cache (every
+            // call after the first in the second is a hit) or straight through the system calls.
+            guard let root = Self.makeTree() else { return 0 }
+            defer { Self.removeTree(root) }
+            let decider = StaticFileDecider(
+                resolver: StaticPathResolver(documentRoot: root, aliases: AliasTable()), settings: StaticFileSettings())
+            let targets = ["/static/css/site.css", "/static/js/app.min.js", "/index.html"].map { Array($0.utf8) }
+            let cache = StatCache(base: SystemFileSystem())
+            cache.now = 1_763_683_200
+            for iteration in 0..<iterations {
+                let target = targets[iteration % targets.count]
+                let decision =
+                    work == .decideCached
+                    ? decider.decide(rawPath: target, query: nil, fileSystem: cache)
+                    : decider.decide(rawPath: target, query: nil, fileSystem: SystemFileSystem())
+                if case .serveFile(let file) = decision { sink &+= Int(file.status.size) }
+            }
         case .httpDate:
             var buffer = [UInt8](repeating: 0, count: HTTPDate.formattedLength)
             for iteration in 0..<iterations {
@@ -87,5 +110,25 @@ struct StaticBenchmark: BenchmarkScenario {
             }
         }
         return sink
+    }
+
+    /// A directory with the files `decideCached`/`decideSystem` serve; nil when it cannot be made.
+    private static func makeTree() -> String? {
+        let root = "/tmp/sluice-bench-static-\(getpid())"
+        for directory in ["", "/static", "/static/css", "/static/js"] {
+            if mkdir(root + directory, 0o755) != 0 && errno != EEXIST { return nil }
+        }
+        for file in ["/static/css/site.css", "/static/js/app.min.js", "/index.html"] {
+            let descriptor = open(root + file, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { return nil }
+            _ = write(descriptor, "body", 4)
+            close(descriptor)
+        }
+        return root
+    }
+
+    private static func removeTree(_ root: String) {
+        for file in ["/static/css/site.css", "/static/js/app.min.js", "/index.html"] { unlink(root + file) }
+        for directory in ["/static/css", "/static/js", "/static", ""] { rmdir(root + directory) }
     }
 }
