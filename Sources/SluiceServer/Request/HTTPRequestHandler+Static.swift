@@ -28,8 +28,20 @@ extension HTTPRequestHandler {
         }
         let decider = StaticFileDecider(
             resolver: StaticPathResolver(documentRoot: root, aliases: files.aliases), settings: files.settings)
-        let query = routed.facts.rawQuery.map { String(decoding: $0, as: UTF8.self) }
         let fileSystem = staticFileCache(context).fileSystem(now: Int64(time(nil)))
+        decideAndServe(decider, routed, method: method, head: head, keepAlive: keepAlive, fileSystem: fileSystem,
+                       context: context)
+    }
+
+    /// Decides through `fileSystem` and answers. A file found changed when opened (its stamp is not the one
+    /// the decision saw: replaced, rewritten, or swapped for a link within the stat cache's second) is decided
+    /// again with fresh system calls, never sent on a stale verdict (`isFresh` ends that retry).
+    private func decideAndServe(
+        _ decider: StaticFileDecider, _ routed: RoutedRequest, method: StaticResponsePlan.Method, head: HTTPRequestHead,
+        keepAlive: Bool, fileSystem: some FileSystem, isFresh: Bool = false, context: ChannelHandlerContext
+    ) {
+        let files = routed.options.files
+        let query = routed.facts.rawQuery.map { String(decoding: $0, as: UTF8.self) }
         switch decider.decide(rawPath: routed.facts.rawPath, query: query, fileSystem: fileSystem) {
         case .refuse(let refusal):
             if refusal.status >= 500 { runtime.errorLog.error("\(head.uri): \(refusal.message)") }
@@ -47,13 +59,19 @@ extension HTTPRequestHandler {
                 body: context.channel.allocator.buffer(bytes: html), head: head, keepAlive: keepAlive, context: context)
         case .serveFile(let target):
             current?.physicalPath = target.path
-            sendFile(target, method: method, settings: files.settings, head: head, keepAlive: keepAlive, context: context)
+            sendFile(target, method: method, settings: files.settings, head: head, keepAlive: keepAlive, context: context,
+                     changed: isFresh ? nil : { [self] in
+                         decideAndServe(decider, routed, method: method, head: head, keepAlive: keepAlive,
+                                        fileSystem: SystemFileSystem(), isFresh: true, context: context)
+                     })
         }
     }
 
+    /// Sends the file `target` describes. `changed` is called instead when the file opened is not that one
+    /// (nil: answer 404, the file changed while it was being opened).
     func sendFile(
         _ target: StaticFileTarget, method: StaticResponsePlan.Method, settings: StaticFileSettings,
-        head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext
+        head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext, changed: (() -> Void)? = nil
     ) {
         var generator = SystemRandomNumberGenerator()
         let plan = StaticResponsePlan(
@@ -72,15 +90,24 @@ extension HTTPRequestHandler {
             return
         }
         if let bytes = staticFileCache(context).contents.bytes(
-            of: target.path, stamp: target.status.stamp, allocator: context.channel.allocator)
+            of: target.path, stamp: target.status.stamp, now: Int64(time(nil)), allocator: context.channel.allocator)
         {
             sendFileBytes(bytes, segments: segments, status: status, head: head, fields: plan.headers,
                           keepAlive: keepAlive, context: context)
             return
         }
-        let fd = open(target.path, O_RDONLY | O_CLOEXEC)
+        // Without server.follow-symlink a link swapped in after the decision is not followed either.
+        let fd = open(target.path, O_RDONLY | O_CLOEXEC | (settings.followSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
+            if errno == ELOOP, let changed { return changed() }
             sendError(errno == EACCES ? .forbidden : .notFound, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        guard FileStamp.current(descriptor: fd) == target.status.stamp else {
+            Glibc.close(fd)
+            if let changed { return changed() }
+            runtime.errorLog.info("\(target.path): changed while being opened")
+            sendError(.notFound, head: head, keepAlive: keepAlive, context: context)
             return
         }
         let builder = headBuilder

@@ -63,14 +63,20 @@ final class SmallFileContents {
 
     var count: Int { entries.count }
 
-    /// The file's bytes when it is small and still has `stamp`; nil means "send it from the file".
-    func bytes(of path: String, stamp: FileStamp, allocator: ByteBufferAllocator) -> ByteBuffer? {
+    /// Files modified this recently are read but not kept: a rewrite of the same size within the file
+    /// system's timestamp granularity would keep the stamp (git's "racy clean" rule).
+    static let settleSeconds: Int64 = 2
+
+    /// The file's bytes when it is small and still has `stamp`; nil means "send it from the file". `now`:
+    /// Unix seconds.
+    func bytes(of path: String, stamp: FileStamp, now: Int64, allocator: ByteBufferAllocator) -> ByteBuffer? {
         guard stamp.size <= Self.maxFileSize else { return nil }
         if let entry = entries[path] {
             if entry.stamp == stamp { return entry.bytes }
             remove(path)
         }
         guard let bytes = Self.read(path, expecting: stamp, allocator: allocator) else { return nil }
+        guard now - stamp.modificationSeconds >= Self.settleSeconds else { return bytes }
         if totalBytes + bytes.readableBytes > maxTotalBytes {
             entries.removeAll(keepingCapacity: true)
             totalBytes = 0

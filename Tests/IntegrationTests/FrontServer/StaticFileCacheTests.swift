@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOHTTP1
 import Testing
 
@@ -49,6 +50,38 @@ import Testing
                 let head = try await TestHTTPClient.request(TestHTTPRequest(.HEAD, "/\(name)"), port: sluice.port)
                 #expect(head.header("Content-Length") == String(size) && head.body.readableBytes == 0)
             }
+        }
+    }
+}
+
+/// Files swapped for a link to outside the root right after they were served: a cached verdict ("inside the
+/// root") must never let the outside file out. A file whose bytes are not kept is opened, found changed
+/// (another stamp), and decided again: 403. A file whose bytes are kept may still answer with those (the
+/// version it was, for up to the stat cache's second) or 403, never with the outside file.
+@Suite struct StaticFileSwapTests {
+    @Test func aFileReplacedByALinkOutsideTheRootIsNeverServed() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("outside/secret.txt", "the secret")
+        let fresh = try root.write("htdocs/fresh.txt", "public page")
+        let settled = try root.write("htdocs/settled.txt", "public page")
+        var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, settled, &times, 0) == 0)  // old enough for its bytes to be kept
+        let config = "server.document-root = \"\(root.path)/htdocs\""
+        try await TestSluice.with(config: config) { sluice in
+            for name in ["fresh", "settled"] {
+                for _ in 0..<2 {
+                    let before = try await TestHTTPClient.request(TestHTTPRequest("/\(name).txt"), port: sluice.port)
+                    #expect(before.bodyString == "public page")
+                }
+            }
+            for path in [fresh, settled] {
+                #expect(unlink(path) == 0 && symlink(root.path + "/outside/secret.txt", path) == 0)
+            }
+            let afterFresh = try await TestHTTPClient.request(TestHTTPRequest("/fresh.txt"), port: sluice.port)
+            #expect(afterFresh.status == .forbidden && !afterFresh.bodyString.contains("secret"))
+            let afterSettled = try await TestHTTPClient.request(TestHTTPRequest("/settled.txt"), port: sluice.port)
+            #expect(!afterSettled.bodyString.contains("secret"))
+            #expect(afterSettled.status == .forbidden || afterSettled.bodyString == "public page")
         }
     }
 }
