@@ -117,16 +117,28 @@ final class ProxyExchange: UpstreamDelegate {
 
     // MARK: Upstream events (upstream loop → client loop)
 
+    // On the client's own loop (the usual case) each event is handled in place: passing it through
+    // `onClientLoop` would allocate the escaping closure first.
     func upstreamReceived(_ part: HTTPClientResponsePart) {
-        onClientLoop { self.received(part) }
+        if context.eventLoop.inEventLoop {
+            received(part)
+        } else {
+            onClientLoop { self.received(part) }
+        }
     }
 
     /// Everything one backend read produced (head, body parts) goes to the client in one flush: a streamed
     /// response is still sent as it arrives, read by read, without a syscall per part.
     func upstreamReadComplete() {
-        onClientLoop {
-            if self.responseHead != nil && !self.finished { self.context.flush() }
+        if context.eventLoop.inEventLoop {
+            readComplete()
+        } else {
+            onClientLoop { self.readComplete() }
         }
+    }
+
+    private func readComplete() {
+        if responseHead != nil && !finished { context.flush() }
     }
 
     func upstreamFailed(_ error: Error) {
