@@ -17,6 +17,12 @@ public final class Site: Sendable {
     public let capturesNeeded: [Bool]
     /// Every user file the config names, loaded at load time, by path.
     public let userFiles: [String: UserFile]
+    /// The condition tree as the evaluator walks it.
+    let tree: BlockTree
+    /// Some block keeps its captures (`capturesNeeded` has a true).
+    let keepsCaptures: Bool
+    /// The options of every set of blocks a request can match, resolved once.
+    private let optionsTable: ResolvedOptionsTable
 
     public init(
         config: LoadedConfig, conditions: [CompiledCondition?], options: [BlockOptions], captureBlocks: [Int?],
@@ -28,6 +34,20 @@ public final class Site: Sendable {
         self.captureBlocks = captureBlocks
         self.capturesNeeded = capturesNeeded
         self.userFiles = userFiles
+        self.tree = BlockTree(config: config, conditions: conditions)
+        self.keepsCaptures = capturesNeeded.contains(true)
+        self.optionsTable = ResolvedOptionsTable(tree: tree, options: options)
+    }
+
+    /// The options in effect for a request matching `active`: resolved when the site was loaded, or now for a site
+    /// with too many blocks or conditions to list every outcome.
+    public func resolvedOptions(for active: ActiveBlocks) -> ResolvedOptions {
+        optionsTable.lookup(active.blocks) ?? ResolvedOptions(site: self, active: active)
+    }
+
+    /// The options resolved when the site was loaded, nil when `active` is not listed.
+    func listedOptions(for active: ActiveBlocks) -> ResolvedOptions? {
+        optionsTable.lookup(active.blocks)
     }
 
     public var server: ServerSettings { config.server }

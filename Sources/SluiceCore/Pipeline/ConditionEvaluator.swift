@@ -2,15 +2,29 @@ import LighttpdConfig
 
 /// Which blocks of a site match a request, and the captures of matching regex conditions.
 public struct ActiveBlocks: Sendable {
-    /// Per block: its settings apply to this request.
-    public var active: [Bool]
-    /// Per block: captures of its `=~` condition when it matched and some value uses `%n`.
+    /// The blocks whose settings apply to this request.
+    public var blocks: BlockSet
+    /// How many blocks the site has.
+    public var count: Int
+    /// Per block: captures of its `=~` condition when it matched and some value uses `%n`; empty when the site
+    /// keeps no captures.
     public var captures: [Captures?]
 
-    public init(active: [Bool], captures: [Captures?]) {
-        self.active = active
+    public init(blocks: BlockSet, count: Int, captures: [Captures?] = []) {
+        self.blocks = blocks
+        self.count = count
         self.captures = captures
     }
+
+    public init(active: [Bool], captures: [Captures?]) {
+        self.init(blocks: BlockSet(active), count: active.count, captures: captures)
+    }
+
+    /// Per block: its settings apply to this request.
+    public var active: [Bool] { (0..<count).map { blocks[$0] } }
+
+    /// Block `index` applies.
+    public func contains(_ index: Int) -> Bool { blocks[index] }
 
     /// The captures of block `index`'s `=~` condition, when kept.
     public func captures(of index: Int) -> Captures? {
@@ -18,7 +32,7 @@ public struct ActiveBlocks: Sendable {
     }
 
     /// Blocks in config order that apply.
-    public var indices: [Int] { active.indices.filter { active[$0] } }
+    public var indices: [Int] { (0..<count).filter { blocks[$0] } }
 }
 
 /// Evaluates the condition tree (lighttpd's semantics): the global block always applies; a block applies
@@ -41,32 +55,41 @@ public struct ConditionEvaluator: Sendable {
         _ facts: RequestFacts, path: [UInt8], headers: some HeaderLookup,
         trace: ((Evaluation) -> Void)? = nil
     ) -> ActiveBlocks {
-        let blocks = site.config.blocks
-        var active = [Bool](repeating: false, count: blocks.count)
+        let nodes = site.tree.nodes
+        var active = BlockSet()
         // Captures are kept only for configs that use `%n`; otherwise no array is allocated.
-        var captures: [Captures?] = site.capturesNeeded.contains(true) ? .init(repeating: nil, count: blocks.count) : []
+        var captures: [Captures?] = site.keepsCaptures ? .init(repeating: nil, count: nodes.count) : []
+        guard !nodes.isEmpty else { return ActiveBlocks(blocks: active, count: 0, captures: captures) }
         active[0] = true
         // A chain's branch was taken, or one before it was: tracked per chain through `previousBranch`, which
         // always points at an earlier block, so one pass in config order suffices.
-        var chainTaken = ChainState(count: blocks.count)
-        for index in blocks.indices.dropFirst() {
-            let block = blocks[index]
-            guard let parent = block.parent, active[parent] else { continue }
-            if let previous = block.previousBranch, chainTaken[previous] {
+        var chainTaken = BlockSet()
+        for index in 1..<nodes.count {
+            let node = nodes[index]
+            guard node.parent >= 0, active[node.parent] else { continue }
+            if node.previousBranch >= 0, chainTaken[node.previousBranch] {
                 chainTaken[index] = true
                 continue
             }
-            var taken = true
-            if let condition = site.conditions[index] {
-                taken = matches(condition, block: index, facts: facts, path: path, headers: headers, captures: &captures)
+            let taken: Bool
+            switch node.test {
+            case .always:
+                taken = true
+            case .never:
+                taken = false
+                if site.conditions[index] != nil { trace?(Evaluation(block: index, result: false)) }
+            case .condition:
+                taken = site.conditions[index].map {
+                    matches($0, block: index, facts: facts, path: path, headers: headers, captures: &captures)
+                } ?? false
                 trace?(Evaluation(block: index, result: taken))
-            } else if block.condition != nil {
-                taken = false  // a condition that failed to compile never matches (the config was rejected)
             }
-            active[index] = taken
-            if taken { chainTaken[index] = true }
+            if taken {
+                active[index] = true
+                chainTaken[index] = true
+            }
         }
-        return ActiveBlocks(active: active, captures: captures)
+        return ActiveBlocks(blocks: active, count: nodes.count, captures: captures)
     }
 
     private func matches(
@@ -145,15 +168,5 @@ public struct ConditionEvaluator: Sendable {
             host.first != UInt8(ascii: "[") || host[colon - 1] == UInt8(ascii: "]")
         else { return host[...] }
         return host[..<colon]
-    }
-}
-
-/// One flag per block, for else-chains.
-private struct ChainState {
-    private var flags: [Bool]
-    init(count: Int) { flags = [Bool](repeating: false, count: count) }
-    subscript(index: Int) -> Bool {
-        get { flags[index] }
-        set { flags[index] = newValue }
     }
 }

@@ -32,17 +32,30 @@ public enum ConditionPath {
         return removeDotSegments(decoded)
     }
 
+    /// The decoded path of a whole request-target (its part before `?`). A target with no query that needs no
+    /// decoding (the common case) is its own path: returned as it is, without a copy.
+    public static func decode(target: [UInt8]) -> [UInt8]? {
+        if target.withUnsafeBufferPointer({ isPlain($0, query: true) }) { return target }
+        return decode(target[..<(target.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)])
+    }
+
     /// The common case in one pass and one allocation: no `%`, no control byte, no `.` segment, no `//`.
     /// Returns nil (inside the optional) when the slow path is needed.
     private static func plainPath(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard raw.first == UInt8(ascii: "/") else { return nil }
+        isPlain(raw, query: false) ? Array(raw) : nil
+    }
+
+    /// `raw` is a path that decodes to itself (and, with `query`, has no `?`).
+    private static func isPlain(_ raw: UnsafeBufferPointer<UInt8>, query: Bool) -> Bool {
+        guard raw.first == UInt8(ascii: "/") else { return false }
         var previous: UInt8 = 0
         for byte in raw {
-            if byte == UInt8(ascii: "%") || byte < 0x20 || byte == 0x7F { return nil }
-            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return nil }
+            if byte == UInt8(ascii: "%") || byte < 0x20 || byte == 0x7F { return false }
+            if query && byte == UInt8(ascii: "?") { return false }
+            if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) { return false }
             previous = byte
         }
-        return Array(raw)
+        return true
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -89,58 +89,52 @@ public struct RequestRouter: Sendable {
         let conditionTrace: ((ConditionEvaluator.Evaluation) -> Void)? =
             trace.map { emit in { emit(.condition(block: $0.block, result: $0.result)) } }
         while true {
-            guard let path = ConditionPath.decode(facts.rawPath) else {
+            guard let path = ConditionPath.decode(target: facts.target) else {
                 let failed = fail(400, "the request path cannot be decoded", trace)
                 return RoutedRequest(
                     originalTarget: original, facts: facts, path: [], active: evaluator.evaluate(facts, path: [], headers: headers),
                     options: ResolvedOptions(), outcome: failed)
             }
             let active = evaluator.evaluate(facts, path: path, headers: headers, trace: conditionTrace)
-            // A pass that rewrites is followed by another: the rest of the options only for the last one.
-            let options = ResolvedOptions(rewritesOf: site, active: active)
+            // Looked up when the site lists this set of blocks; otherwise a pass that rewrites is followed by
+            // another, so the rest of the options are resolved only for the last one.
+            let listed = site.listedOptions(for: active)
+            let rewrites = listed?.rewrites ?? ResolvedRewrites(options: site.options, active: active.blocks)
             func finish(_ outcome: RoutedRequest.Outcome) -> RoutedRequest {
-                var options = options
-                options.overlayRest(of: site, active: active)
-                return RoutedRequest(
-                    originalTarget: original, facts: facts, path: path, active: active, options: options,
+                RoutedRequest(
+                    originalTarget: original, facts: facts, path: path, active: active,
+                    options: listed ?? ResolvedOptions(options: site.options, active: active.blocks, rewrites: rewrites),
                     outcome: outcome)
             }
-            if redirectFirst, let redirect = redirect(facts, options: options, active: active, trace: trace) {
+            if redirectFirst, let redirect = redirect(facts, rewrites: rewrites, active: active, trace: trace) {
                 return finish(redirect)
             }
-            if !onceDone {
-                var sets = options.rewriteOnce.map { ($0, true) }
-                if let repeatSet = options.rewriteRepeat { sets.append((repeatSet, false)) }
-                if !sets.isEmpty || options.rewriteIfNotFile != nil || options.rewriteRepeatIfNotFile != nil {
-                    var applied = apply(sets, to: &facts, active: active, trace: trace)
-                    if applied == nil,
-                        options.rewriteIfNotFile != nil || options.rewriteRepeatIfNotFile != nil,
-                        !(isRegularFile?(facts.rawPath, active) ?? false)
-                    {
-                        var fileSets: [(RuleSet, Bool)] = []
-                        if let set = options.rewriteIfNotFile { fileSets.append((set, true)) }
-                        if let set = options.rewriteRepeatIfNotFile { fileSets.append((set, false)) }
-                        applied = apply(fileSets, to: &facts, active: active, trace: trace)
+            if !onceDone && rewrites.hasRewriteRules {
+                var applied = apply(rewrites, to: &facts, active: active, trace: trace)
+                if applied == nil,
+                    rewrites.ifNotFile != nil || rewrites.repeatIfNotFile != nil,
+                    !(isRegularFile?(facts.rawPath, active) ?? false)
+                {
+                    applied = applyIfNotFile(rewrites, to: &facts, active: active, trace: trace)
+                }
+                switch applied {
+                case .none:
+                    break
+                case .some(.stop):
+                    onceDone = true
+                case .some(.invalid(let result)):
+                    return finish(
+                        fail(500, "rewrite result \"\(String(decoding: result, as: UTF8.self))\" does not start with '/'", trace))
+                case .some(.rewritten(let once)):
+                    if once { onceDone = true }
+                    passes += 1
+                    if passes > RequestRouter.maximumPasses {
+                        return finish(fail(500, "rewrite loop: more than \(RequestRouter.maximumPasses) passes", trace))
                     }
-                    switch applied {
-                    case .none:
-                        break
-                    case .some(.stop):
-                        onceDone = true
-                    case .some(.invalid(let result)):
-                        return finish(
-                            fail(500, "rewrite result \"\(String(decoding: result, as: UTF8.self))\" does not start with '/'", trace))
-                    case .some(.rewritten(let once)):
-                        if once { onceDone = true }
-                        passes += 1
-                        if passes > RequestRouter.maximumPasses {
-                            return finish(fail(500, "rewrite loop: more than \(RequestRouter.maximumPasses) passes", trace))
-                        }
-                        continue
-                    }
+                    continue
                 }
             }
-            if !redirectFirst, let redirect = redirect(facts, options: options, active: active, trace: trace) {
+            if !redirectFirst, let redirect = redirect(facts, rewrites: rewrites, active: active, trace: trace) {
                 return finish(redirect)
             }
             return finish(.proceed)
@@ -159,36 +153,56 @@ public struct RequestRouter: Sendable {
         return .fail(status: status, reason: reason)
     }
 
-    /// Tries the rule sets in order; the first matching rule decides.
+    /// Tries the once-rules, then the repeat rules; the first matching rule decides.
     private func apply(
-        _ sets: [(RuleSet, Bool)], to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+        _ rewrites: ResolvedRewrites, to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
     ) -> Applied? {
-        for (set, once) in sets {
-            let condition = site.captureBlocks[set.block].flatMap { active.captures(of: $0) }
-            for rule in set.rules {
-                guard let result = render(rule, facts: facts, condition: condition) else { continue }
-                if rule.template.isBlank {
-                    trace?(.rewrite(key: set.key, rule: rule, result: facts.target, passthrough: true))
-                    return .stop
-                }
-                trace?(.rewrite(key: set.key, rule: rule, result: result, passthrough: false))
-                guard result.first == UInt8(ascii: "/") else { return .invalid(result) }
-                facts.target = result
-                return .rewritten(once: once)
+        for set in rewrites.once {
+            if let applied = apply(set, once: true, to: &facts, active: active, trace: trace) { return applied }
+        }
+        guard let set = rewrites.repeating else { return nil }
+        return apply(set, once: false, to: &facts, active: active, trace: trace)
+    }
+
+    /// `url.rewrite-if-not-file`, then `url.rewrite-repeat-if-not-file`.
+    private func applyIfNotFile(
+        _ rewrites: ResolvedRewrites, to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+    ) -> Applied? {
+        if let set = rewrites.ifNotFile, let applied = apply(set, once: true, to: &facts, active: active, trace: trace) {
+            return applied
+        }
+        guard let set = rewrites.repeatIfNotFile else { return nil }
+        return apply(set, once: false, to: &facts, active: active, trace: trace)
+    }
+
+    /// Tries the rules of one set in order; the first matching rule decides.
+    private func apply(
+        _ set: RuleSet, once: Bool, to facts: inout RequestFacts, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+    ) -> Applied? {
+        let condition = site.captureBlocks[set.block].flatMap { active.captures(of: $0) }
+        for rule in set.rules {
+            guard let result = render(rule, facts: facts, condition: condition) else { continue }
+            if rule.template.isBlank {
+                trace?(.rewrite(key: set.key, rule: rule, result: facts.target, passthrough: true))
+                return .stop
             }
+            trace?(.rewrite(key: set.key, rule: rule, result: result, passthrough: false))
+            guard result.first == UInt8(ascii: "/") else { return .invalid(result) }
+            facts.target = result
+            return .rewritten(once: once)
         }
         return nil
     }
 
     private func redirect(
-        _ facts: RequestFacts, options: ResolvedOptions, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
+        _ facts: RequestFacts, rewrites: ResolvedRewrites, active: ActiveBlocks, trace: ((RouteEvent) -> Void)?
     ) -> RoutedRequest.Outcome? {
-        guard let set = options.redirect else { return nil }
+        guard let set = rewrites.redirect else { return nil }
         let condition = site.captureBlocks[set.block].flatMap { active.captures(of: $0) }
         for rule in set.rules {
             guard let location = render(rule, facts: facts, condition: condition) else { continue }
             if rule.template.isBlank { return nil }  // blank: no redirect, stop trying (lighttpd)
-            let status = options.redirectCode ?? (facts.method == "GET" || facts.method == "HEAD" ? 301 : 308)
+            let status = rewrites.redirectCode ?? (facts.method == "GET" || facts.method == "HEAD" ? 301 : 308)
             trace?(.redirect(rule: rule, status: status, location: location))
             return .redirect(status: status, location: location)
         }

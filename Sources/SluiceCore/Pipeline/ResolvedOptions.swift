@@ -7,32 +7,75 @@ public struct RuleSet: Sendable {
 }
 
 /// The options in effect for one request: for each option, the value of the last matching block.
-public struct ResolvedOptions: Sendable {
-    /// `url.rewrite-once`, `url.rewrite-final`, `url.rewrite`, in the order lighttpd tries them.
-    public var rewriteOnce: [RuleSet] = []
-    public var rewriteRepeat: RuleSet?
-    public var rewriteIfNotFile: RuleSet?
-    public var rewriteRepeatIfNotFile: RuleSet?
-    public var redirect: RuleSet?
-    public var redirectCode: Int?
-    public var authPolicy: AuthPolicy?
-    public var proxy = ResolvedProxy()
-    public var files = ResolvedStatic()
+///
+/// A class, fixed once resolved: a site resolves one for every set of blocks a request can match when it is
+/// loaded (`Site.resolvedOptions(for:)`), so routing a request looks its options up instead of overlaying, and
+/// copying, dozens of arrays and strings.
+public final class ResolvedOptions: Sendable {
+    /// `url.rewrite*` and `url.redirect*`.
+    public let rewrites: ResolvedRewrites
+    public let authPolicy: AuthPolicy?
+    public let proxy: ResolvedProxy
+    public let files: ResolvedStatic
 
-    public init() {}
-
-    /// Overlays the options of the active blocks in config order.
-    public init(site: Site, active: ActiveBlocks) {
-        self.init(rewritesOf: site, active: active)
-        overlayRest(of: site, active: active)
+    /// The defaults (no block's options).
+    public convenience init() {
+        self.init(rewrites: ResolvedRewrites(), authPolicy: nil, proxy: ResolvedProxy(), files: ResolvedStatic())
     }
 
-    /// Only what the rewrite stage reads (`url.rewrite*`, `url.redirect*`): it runs once per rewrite pass, and
-    /// only the last pass needs the rest (`overlayRest`).
-    init(rewritesOf site: Site, active: ActiveBlocks) {
+    /// Overlays the options of the active blocks in config order.
+    public convenience init(site: Site, active: ActiveBlocks) {
+        self.init(options: site.options, active: active.blocks, rewrites: nil)
+    }
+
+    /// `rewrites`: those of the same blocks when already resolved.
+    convenience init(options blocks: [BlockOptions], active: BlockSet, rewrites: ResolvedRewrites?) {
+        var authPolicy: AuthPolicy?
+        var proxy = ResolvedProxy()
+        var files = ResolvedStatic()
+        for index in blocks.indices where active[index] {
+            if let policy = blocks[index].authPolicy { authPolicy = policy }
+            proxy.overlay(blocks[index].proxy, block: index)
+            files.overlay(blocks[index].files)
+        }
+        self.init(
+            rewrites: rewrites ?? ResolvedRewrites(options: blocks, active: active), authPolicy: authPolicy,
+            proxy: proxy, files: files)
+    }
+
+    private init(rewrites: ResolvedRewrites, authPolicy: AuthPolicy?, proxy: ResolvedProxy, files: ResolvedStatic) {
+        self.rewrites = rewrites
+        self.authPolicy = authPolicy
+        self.proxy = proxy
+        self.files = files
+    }
+}
+
+/// What the rewrite stage reads (`url.rewrite*`, `url.redirect*`), apart from the rest of the options: a site
+/// too large for a table of resolved options resolves these on every rewrite pass, and the rest only for the last.
+public final class ResolvedRewrites: Sendable {
+    /// `url.rewrite-once`, `url.rewrite-final`, `url.rewrite`, in the order lighttpd tries them.
+    public let once: [RuleSet]
+    public let repeating: RuleSet?
+    public let ifNotFile: RuleSet?
+    public let repeatIfNotFile: RuleSet?
+    public let redirect: RuleSet?
+    public let redirectCode: Int?
+
+    init() {
+        once = []
+        repeating = nil
+        ifNotFile = nil
+        repeatIfNotFile = nil
+        redirect = nil
+        redirectCode = nil
+    }
+
+    init(options blocks: [BlockOptions], active: BlockSet) {
         var onceRules: RuleSet?, finalRules: RuleSet?, plainRules: RuleSet?
-        let blocks = site.options
-        for index in active.active.indices where active.active[index] {
+        var repeating: RuleSet?, ifNotFile: RuleSet?, repeatIfNotFile: RuleSet?, redirect: RuleSet?
+        var redirectCode: Int?
+        for index in blocks.indices where active[index] {
             if let rules = blocks[index].rewriteOnce {
                 onceRules = RuleSet(rules: rules, block: index, key: "url.rewrite-once")
             }
@@ -41,31 +84,27 @@ public struct ResolvedOptions: Sendable {
             }
             if let rules = blocks[index].rewrite { plainRules = RuleSet(rules: rules, block: index, key: "url.rewrite") }
             if let rules = blocks[index].rewriteRepeat {
-                rewriteRepeat = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat")
+                repeating = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat")
             }
             if let rules = blocks[index].rewriteIfNotFile {
-                rewriteIfNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-if-not-file")
+                ifNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-if-not-file")
             }
             if let rules = blocks[index].rewriteRepeatIfNotFile {
-                rewriteRepeatIfNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat-if-not-file")
+                repeatIfNotFile = RuleSet(rules: rules, block: index, key: "url.rewrite-repeat-if-not-file")
             }
             if let rules = blocks[index].redirect { redirect = RuleSet(rules: rules, block: index, key: "url.redirect") }
             if let code = blocks[index].redirectCode { redirectCode = code }
         }
-        if let onceRules { rewriteOnce.append(onceRules) }
-        if let finalRules { rewriteOnce.append(finalRules) }
-        if let plainRules { rewriteOnce.append(plainRules) }
+        once = [onceRules, finalRules, plainRules].compactMap { $0 }
+        self.repeating = repeating
+        self.ifNotFile = ifNotFile
+        self.repeatIfNotFile = repeatIfNotFile
+        self.redirect = redirect
+        self.redirectCode = redirectCode
     }
 
-    /// Auth, proxy and static-file options of the active blocks.
-    mutating func overlayRest(of site: Site, active: ActiveBlocks) {
-        let blocks = site.options
-        for index in active.active.indices where active.active[index] {
-            if let policy = blocks[index].authPolicy { authPolicy = policy }
-            proxy.overlay(blocks[index].proxy, block: index)
-            files.overlay(blocks[index].files)
-        }
-    }
+    /// Some rewrite rule could apply (redirects aside).
+    var hasRewriteRules: Bool { !once.isEmpty || repeating != nil || ifNotFile != nil || repeatIfNotFile != nil }
 }
 
 /// `proxy-core.*` in effect, with SPEC §4's defaults for what no block sets.

@@ -44,11 +44,13 @@ public enum ForwardedRequestHeaders {
 
         /// The options a routed request's `proxy-core.rewrite-request` and `proxy.forwarded` give.
         public init(_ routed: RoutedRequest, site: Site) {
-            let proxy = routed.options.proxy
+            let options = routed.options
+            // No rules: an empty context (an empty array allocates nothing).
             self.init(
-                forwarded: proxy.forwarded, rewrites: proxy.requestHeaderRewrites,
-                rewriteContext: proxy.requestHeaderRewrites.isEmpty
-                    ? RewriteContext() : RewriteContext(routed, site: site, block: proxy.requestHeaderRewritesBlock))
+                forwarded: options.proxy.forwarded, rewrites: options.proxy.requestHeaderRewrites,
+                rewriteContext: options.proxy.requestHeaderRewrites.isEmpty
+                    ? RewriteContext(target: [])
+                    : RewriteContext(routed, site: site, block: options.proxy.requestHeaderRewritesBlock))
         }
     }
 

@@ -32,22 +32,26 @@ public struct PathMapping: Sendable, Hashable {
 
     /// Derives the mapping from the client's path and the backend's path (each without `?query`, still encoded).
     public init(clientPath: some Collection<UInt8>, backendPath: some Collection<UInt8>) {
-        let client = Array(clientPath), backend = Array(backendPath)
+        self.init(clientPath: ArraySlice(clientPath), backendPath: ArraySlice(backendPath))
+    }
+
+    /// The same on slices, read in place.
+    init(clientPath client: ArraySlice<UInt8>, backendPath backend: ArraySlice<UInt8>) {
         // Longest common tail of bytes.
         var common = 0
         while common < client.count && common < backend.count
-            && client[client.count - 1 - common] == backend[backend.count - 1 - common]
+            && client[client.endIndex - 1 - common] == backend[backend.endIndex - 1 - common]
         {
             common += 1
         }
         // Shrink it until it starts at a segment boundary: `/ab` vs `/xb` share `b`, which is no path part.
-        while common > 0 && backend[backend.count - common] != UInt8(ascii: "/") { common -= 1 }
-        var clientEnd = client.count - common, backendEnd = backend.count - common
+        while common > 0 && backend[backend.endIndex - common] != UInt8(ascii: "/") { common -= 1 }
+        var clientEnd = client.endIndex - common, backendEnd = backend.endIndex - common
         if common == 0 {
             // Nothing shared: the two paths correspond as wholes. A trailing `/` on either side is the root of
             // the mapped space (`/app` → `/`: backend `/login` is client `/app/login`), so it is not prefix.
-            if clientEnd > 0 && client[clientEnd - 1] == UInt8(ascii: "/") { clientEnd -= 1 }
-            if backendEnd > 0 && backend[backendEnd - 1] == UInt8(ascii: "/") { backendEnd -= 1 }
+            if clientEnd > client.startIndex && client[clientEnd - 1] == UInt8(ascii: "/") { clientEnd -= 1 }
+            if backendEnd > backend.startIndex && backend[backendEnd - 1] == UInt8(ascii: "/") { backendEnd -= 1 }
         }
         self.init(clientPrefix: Array(client[..<clientEnd]), backendPrefix: Array(backend[..<backendEnd]))
     }
@@ -79,7 +83,16 @@ public struct PathMapping: Sendable, Hashable {
     /// The path part of a request target: absolute-form (`http://host/p?q`) loses its scheme and authority
     /// (RFC 9112 §3.2.2), an empty path is `/`, `?query` is cut off.
     static func path(ofTarget target: some Collection<UInt8>) -> ArraySlice<UInt8> {
-        var bytes = ArraySlice(target)
+        path(ofTarget: ArraySlice(target))
+    }
+
+    /// The same on an array, read in place.
+    static func path(ofTarget target: [UInt8]) -> ArraySlice<UInt8> {
+        path(ofTarget: target[...])
+    }
+
+    static func path(ofTarget target: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var bytes = target
         if bytes.first != UInt8(ascii: "/"), let scheme = firstIndex(of: "://", in: bytes) {
             let authorityStart = scheme + 3
             bytes = bytes[authorityStart...]

@@ -18,12 +18,34 @@ public enum ProxiedResponseHeaders {
     @inlinable
     public static func build(
         _ headers: some Sequence<(name: String, value: String)>, tunnel: Bool, reverseMapper: ReverseMapper?,
-        rewrites: [HeaderRewrite] = [], rewriteContext: RewriteContext = RewriteContext()
+        rewrites: [HeaderRewrite] = [], rewriteContext: RewriteContext = RewriteContext(target: [])
     ) -> [(String, String)] {
-        var builder = ResponseHeaderBuilder(capacity: headers.underestimatedCount, tunnel: tunnel,
-                                            reverseMapper: reverseMapper)
-        for (name, value) in headers { builder.add(name: name, value: value) }
-        return builder.finish(rewrites: rewrites, rewriteContext: rewriteContext)
+        build(
+            headers, tunnel: tunnel, makeReverseMapper: { reverseMapper }, rewrites: rewrites,
+            makeRewriteContext: { rewriteContext })
+    }
+
+    /// The same, with the reverse mapper and the rewrite context made only when needed: the mapper for the first
+    /// `Location`, `Content-Location` or `Set-Cookie` field (most responses have none), the context when there are
+    /// `rewrites`. Each is made at most once.
+    @inlinable
+    public static func build(
+        _ headers: some Sequence<(name: String, value: String)>, tunnel: Bool,
+        makeReverseMapper: () -> ReverseMapper?, rewrites: [HeaderRewrite],
+        makeRewriteContext: () -> RewriteContext
+    ) -> [(String, String)] {
+        var builder = ResponseHeaderBuilder(capacity: headers.underestimatedCount, tunnel: tunnel)
+        var mapper: ReverseMapper?
+        var mapperMade = false
+        for (name, value) in headers {
+            guard let kind = builder.add(name: name, value: value) else { continue }
+            if !mapperMade {
+                mapper = makeReverseMapper()
+                mapperMade = true
+            }
+            builder.addMapped(kind, name: name, value: value, reverseMapper: mapper)
+        }
+        return builder.finish(rewrites: rewrites, makeRewriteContext: makeRewriteContext)
     }
 }
 
@@ -32,20 +54,19 @@ public enum ProxiedResponseHeaders {
 struct ResponseHeaderBuilder {
     private var fields: [(String, String)] = []
     private let tunnel: Bool
-    private let reverseMapper: ReverseMapper?
     private var keptConnectionUpgrade = false
     /// Fields the backend's `Connection` names that would otherwise be passed on (rarely any).
     private var connectionNames: [String] = []
 
     @usableFromInline
-    init(capacity: Int, tunnel: Bool, reverseMapper: ReverseMapper?) {
+    init(capacity: Int, tunnel: Bool) {
         self.tunnel = tunnel
-        self.reverseMapper = reverseMapper
         fields.reserveCapacity(capacity)
     }
 
+    /// Adds a field, or returns its kind when it is one the reverse map may change (then `addMapped` adds it).
     @usableFromInline
-    mutating func add(name: String, value: String) {
+    mutating func add(name: String, value: String) -> ReverseMappedField? {
         let kind = ProxyHeaderName(name)
         switch kind {
         case .connection:
@@ -57,23 +78,36 @@ struct ResponseHeaderBuilder {
         case .upgrade where tunnel:
             fields.append((name, value))
         case _ where kind.isHopByHop:
-            return
+            break
         case .location, .contentLocation:
+            return .location
+        case .setCookie:
+            return .setCookie
+        default:
+            fields.append((name, value))
+        }
+        return nil
+    }
+
+    @usableFromInline
+    mutating func addMapped(
+        _ kind: ReverseMappedField, name: String, value: String, reverseMapper: ReverseMapper?
+    ) {
+        switch kind {
+        case .location:
             fields.append((name, reverseMapper?.mapLocation(value) ?? value))
         case .setCookie:
             fields.append((name, reverseMapper?.mapSetCookie(value) ?? value))
-        default:
-            fields.append((name, value))
         }
     }
 
     @usableFromInline
-    mutating func finish(rewrites: [HeaderRewrite], rewriteContext: RewriteContext) -> [(String, String)] {
+    mutating func finish(rewrites: [HeaderRewrite], makeRewriteContext: () -> RewriteContext) -> [(String, String)] {
         if !connectionNames.isEmpty {
             let names = connectionNames
             fields.removeAll { field in names.contains { $0.equalsFieldName(field.0) } }
         }
-        HeaderRewriter.apply(rewrites, to: &fields, context: rewriteContext)
+        if !rewrites.isEmpty { HeaderRewriter.apply(rewrites, to: &fields, context: makeRewriteContext()) }
         return fields
     }
 
@@ -87,4 +121,12 @@ struct ResponseHeaderBuilder {
             connectionNames.append(String(decoding: token, as: UTF8.self))
         }
     }
+}
+
+/// The fields `ProxiedResponseHeaders` reverse-maps.
+@usableFromInline
+enum ReverseMappedField {
+    /// `Location`, `Content-Location`.
+    case location
+    case setCookie
 }

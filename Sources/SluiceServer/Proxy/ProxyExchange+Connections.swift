@@ -79,7 +79,11 @@ extension ProxyExchange {
 
     func attach(_ connection: UpstreamConnection) {
         self.connection = connection
-        hop(connection.eventLoop) { connection.attach(self) }
+        if connection.eventLoop.inEventLoop {
+            connection.attach(self)
+        } else {
+            hop(connection.eventLoop) { connection.attach(self) }
+        }
     }
 
     /// A retry after the connection closed under the request: forget it (the pool learnt of the close) and
@@ -102,13 +106,20 @@ extension ProxyExchange {
         }
         let pool = connectionPool
         connectionPool = nil
-        hop(connection.eventLoop) {
-            connection.attach(nil)
-            if let pool {
-                pool.release(connection, reusable: reusable)
-            } else {
-                connection.channel.close(promise: nil)
-            }
+        if connection.eventLoop.inEventLoop {
+            Self.giveBack(connection, to: pool, reusable: reusable)
+        } else {
+            hop(connection.eventLoop) { Self.giveBack(connection, to: pool, reusable: reusable) }
+        }
+    }
+
+    /// On the connection's loop: detach it, and return it to its pool (or close it when it has none).
+    private static func giveBack(_ connection: UpstreamConnection, to pool: UpstreamPool?, reusable: Bool) {
+        connection.attach(nil)
+        if let pool {
+            pool.release(connection, reusable: reusable)
+        } else {
+            connection.channel.close(promise: nil)
         }
     }
 }

@@ -64,14 +64,17 @@ final class ProxyExchange: UpstreamDelegate {
         machine = Machine(
             method: head.method.rawValue, hasRequestBody: hasBody, isUpgrade: upgrade,
             configuration: .init(routed.options.proxy, backendCount: route.pools.count))
-        let path = routed.facts.rawPath
-        // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init.
+        // Only `sticky` reads the client's address, and formatting it costs more than the rest of this init; only
+        // `hash` reads the host and path, which as a string is an allocation.
         let clientAddress =
             route.balancesByClientAddress
             ? routed.facts.remoteAddress.map { ClientAddressKey(bytes: $0.description.utf8) } ?? .unknown : .unknown
-        balancing = BalancingRequest(
-            host: Substring(routed.facts.host), target: Substring(decoding: path, as: UTF8.self),
-            clientAddress: clientAddress)
+        balancing =
+            route.balancesByHostAndPath
+            ? BalancingRequest(
+                host: Substring(routed.facts.host), target: Substring(decoding: routed.facts.rawPath, as: UTF8.self),
+                clientAddress: clientAddress)
+            : BalancingRequest(clientAddress: clientAddress)
     }
 
     var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
@@ -114,16 +117,28 @@ final class ProxyExchange: UpstreamDelegate {
 
     // MARK: Upstream events (upstream loop → client loop)
 
+    // On the client's own loop (the usual case) each event is handled in place: passing it through
+    // `onClientLoop` would allocate the escaping closure first.
     func upstreamReceived(_ part: HTTPClientResponsePart) {
-        onClientLoop { self.received(part) }
+        if context.eventLoop.inEventLoop {
+            received(part)
+        } else {
+            onClientLoop { self.received(part) }
+        }
     }
 
     /// Everything one backend read produced (head, body parts) goes to the client in one flush: a streamed
     /// response is still sent as it arrives, read by read, without a syscall per part.
     func upstreamReadComplete() {
-        onClientLoop {
-            if self.responseHead != nil && !self.finished { self.context.flush() }
+        if context.eventLoop.inEventLoop {
+            readComplete()
+        } else {
+            onClientLoop { self.readComplete() }
         }
+    }
+
+    private func readComplete() {
+        if responseHead != nil && !finished { context.flush() }
     }
 
     func upstreamFailed(_ error: Error) {
@@ -286,16 +301,24 @@ final class ProxyExchange: UpstreamDelegate {
             xSendfile = (path, head.headers.first(name: "Content-Type"))
             return
         }
-        let mapper = routed.options.proxy.reverseMap
-            ? ReverseMapper(
-                mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
-                clientHost: clientHead.headers.first(name: "Host"),
-                backend: ticket.flatMap { route.authorities[$0.backend.index] })
-            : nil
+        // The mapper and the rewrite context are made only for a response that has a field they work on.
         let fields = ProxiedResponseHeaders.build(
-            head.headers, tunnel: false, reverseMapper: mapper, rewrites: routed.options.proxy.responseHeaderRewrites,
-            rewriteContext: RewriteContext(routed, site: handler.runtime.site, block: routed.options.proxy.responseHeaderRewritesBlock))
+            head.headers, tunnel: false, makeReverseMapper: { self.reverseMapper() },
+            rewrites: routed.options.proxy.responseHeaderRewrites,
+            makeRewriteContext: {
+                RewriteContext(
+                    self.routed, site: self.handler.runtime.site, block: self.routed.options.proxy.responseHeaderRewritesBlock)
+            })
         handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
+    }
+
+    /// The reverse map of this request's response (nil with `proxy-core.reverse-map` off).
+    func reverseMapper() -> ReverseMapper? {
+        guard routed.options.proxy.reverseMap else { return nil }
+        return ReverseMapper(
+            mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
+            clientHost: clientHead.headers.first(name: "Host"),
+            backend: ticket.flatMap { route.authorities[$0.backend.index] })
     }
 
     func responseFramedAfter(_ fields: [(String, String)]) -> Bool {

@@ -15,6 +15,8 @@ final class ProxyRoute: Sendable {
     /// The balancer reads the client's address (`sticky`): only then is it formatted for a request. Decided
     /// here once; asking the balancer's type per request is a dynamic cast.
     let balancesByClientAddress: Bool
+    /// The balancer hashes the request's host and path (`hash`): only then are they handed to it.
+    let balancesByHostAndPath: Bool
 
     init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup, errorLog: Logger) {
         let health = HealthPolicy(
@@ -25,6 +27,7 @@ final class ProxyRoute: Sendable {
         let group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
         self.group = group
         balancesByClientAddress = group.balancer is StickyBalancer
+        balancesByHostAndPath = group.balancer is URLHashBalancer
         pools = zip(group.backends, backends).map { backend, resolved in
             UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy)
         }

@@ -137,6 +137,31 @@ import Testing
         #expect(plain == ["Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="])
     }
 
+    /// The mapper is made for the first field it works on and only then; the rewrite context only with rules.
+    @Test(arguments: [
+        ([("Content-Type", "text/html"), ("Content-Length", "3")], 0, false),
+        ([("Location", "/a"), ("Set-Cookie", "a=1; Path=/"), ("Content-Location", "/b")], 1, false),
+        ([("Set-Cookie", "a=1; Path=/")], 1, true),
+    ])
+    func mapperAndContextAreMadeOnlyWhenNeeded(_ backend: [(String, String)], _ mappers: Int, _ rules: Bool) throws {
+        var made = 0, contexts = 0
+        let rewrites = rules ? [try headerRewrite("X-None", [(".*", "x")])] : []
+        let result = ProxiedResponseHeaders.build(
+            fields(backend), tunnel: false,
+            makeReverseMapper: {
+                made += 1
+                return Self.mapper
+            },
+            rewrites: rewrites,
+            makeRewriteContext: {
+                contexts += 1
+                return RewriteContext()
+            })
+        #expect(made == mappers)
+        #expect(contexts == (rules ? 1 : 0))
+        #expect(lines(result) == lines(ProxiedResponseHeaders.build(fields(backend), tunnel: false, reverseMapper: Self.mapper)))
+    }
+
     @Test func rewriteResponseRulesRunAfterTheReverseMap() throws {
         let rewrites = [
             try headerRewrite("Server", [(".*", "")]),
