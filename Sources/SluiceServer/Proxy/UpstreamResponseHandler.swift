@@ -27,6 +27,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var parsing = false
     /// Methods of requests sent while `parsing`, told to the parser when the read is done.
     private var untold: [HTTPMethod] = []
+    /// The connection closed, or is closing after a parse error.
     private var closed = false
     private var paused = false
     /// After a 101, once the exchange hands the connection over to a tunnel: no more reports.
@@ -98,6 +99,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .end(let trailers):
             delegate?.upstreamReceived(.end(trailers))
         case .error(let error):
+            // Nothing after it is parsed or kept: the connection closes.
+            closed = true
             unparsed = nil
             // Surplus bytes (beyond a response's end) are no exchange's response: the connection just closes.
             // An exchange that has sent its request on it meanwhile learns it as a closed connection.
