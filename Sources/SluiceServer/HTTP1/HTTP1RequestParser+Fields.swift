@@ -1,49 +1,23 @@
 import NIOHTTP1
 
 extension HTTP1RequestParser {
-    /// One `field-name ":" OWS field-value OWS` line (RFC 9112 §5), as ranges into the line.
-    struct FieldLine {
-        var name: Range<Int>
-        var value: Range<Int>
-    }
+    typealias FieldLine = HTTP1FieldLine
 
-    /// Splits and checks a field line: the name a non-empty token directly followed by `:` (a space
-    /// before the colon is 400, §5.1); a line starting with SP/HTAB is obsolete folding (400, §5.2);
-    /// the value free of NUL, CR and other CTLs but HTAB (RFC 9110 §5.5), with bytes ≥ 0x80 only as
-    /// valid UTF-8 (they must reach the backend unchanged in a `String`). Surrounding OWS is trimmed.
+    /// Splits and checks a field line (``HTTP1FieldLine``): obsolete folding, a name that is not a
+    /// token directly followed by `:` (a space before the colon is 400, §5.1), CTLs in the value are
+    /// 400; bytes ≥ 0x80 only as valid UTF-8 (they must reach the backend unchanged in a `String`).
     static func parseFieldLine(_ line: UnsafeRawBufferPointer) -> Result<FieldLine, HTTP1RequestError> {
-        if HTTP1Syntax.isWhitespace(line[0]) { return .failure(.obsoleteLineFolding) }
-        var index = 0
-        while index < line.count, HTTP1Syntax.isTokenByte(line[index]) { index += 1 }
-        guard index > 0, index < line.count, line[index] == HTTP1Syntax.colon else {
-            return .failure(.invalidHeaderName)
-        }
-        let nameEnd = index
-        index += 1
-        while index < line.count, HTTP1Syntax.isWhitespace(line[index]) { index += 1 }
-        let valueStart = index
-        var valueEnd = index
-        var sawNonASCII = false
-        while index < line.count {
-            let byte = line[index]
-            index += 1
-            if byte > HTTP1Syntax.space && byte < 0x7F {
-                valueEnd = index
-            } else if byte >= 0x80 {
-                sawNonASCII = true
-                valueEnd = index
-            } else if byte == HTTP1Syntax.space || byte == HTTP1Syntax.tab {
-                continue
-            } else if byte == HTTP1Syntax.cr {
-                return .failure(.bareCarriageReturn)
-            } else {
+        switch HTTP1FieldLine.parse(line) {
+        case .failure(.obsoleteLineFolding): return .failure(.obsoleteLineFolding)
+        case .failure(.invalidName): return .failure(.invalidHeaderName)
+        case .failure(.invalidValue): return .failure(.invalidHeaderValue)
+        case .failure(.bareCarriageReturn): return .failure(.bareCarriageReturn)
+        case .success(let field):
+            if field.hasNonASCII, !HTTP1Syntax.isValidUTF8(UnsafeRawBufferPointer(rebasing: line[field.value])) {
                 return .failure(.invalidHeaderValue)
             }
+            return .success(field)
         }
-        if sawNonASCII, !HTTP1Syntax.isValidUTF8(UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])) {
-            return .failure(.invalidHeaderValue)
-        }
-        return .success(FieldLine(name: 0..<nameEnd, value: valueStart..<valueEnd))
     }
 
     /// Adds one header line to the pending head, noting the fields that decide framing and routing.

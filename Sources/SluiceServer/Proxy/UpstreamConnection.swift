@@ -15,9 +15,9 @@ protocol UpstreamDelegate: AnyObject {
     func upstreamWritabilityChanged(_ writable: Bool)
 }
 
-/// One connection to a backend: an HTTP/1.1 client pipeline whose response parts go to the exchange that
-/// holds it, with reads held while that exchange's client cannot take more (back-pressure). Requests go out
-/// through `UpstreamRequestWriter` as bytes.
+/// One connection to a backend: two handlers, `UpstreamRequestWriter` (requests out, as bytes) and
+/// `UpstreamResponseHandler` (responses in, parsed by `HTTP1ResponseParser`), whose response parts go to the
+/// exchange that holds it, with reads held while that exchange's client cannot take more (back-pressure).
 final class UpstreamConnection: @unchecked Sendable {
     // Everything below is touched on `channel.eventLoop` only.
     let channel: Channel
@@ -98,13 +98,9 @@ final class UpstreamConnection: @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    // After a 101 the bytes the decoder holds come out as an error, which
-                    // `UpstreamResponseHandler` turns into plain bytes for the tunnel.
-                    let decoder = HTTPResponseDecoder(
-                        leftOverBytesStrategy: .fireError, informationalResponseStrategy: .forward)
-                    try pipeline.addHandler(UpstreamRequestWriter(decoder: decoder))
-                    try pipeline.addHandler(ByteToMessageHandler(decoder))
-                    try pipeline.addHandler(UpstreamResponseHandler())
+                    let responses = UpstreamResponseHandler()
+                    try pipeline.addHandler(UpstreamRequestWriter(responses: responses))
+                    try pipeline.addHandler(responses)
                 }
             }
         let connected: EventLoopFuture<Channel>
@@ -119,88 +115,6 @@ final class UpstreamConnection: @unchecked Sendable {
             return UpstreamConnection(
                 channel: channel, id: id, handler: try pipeline.handler(type: UpstreamResponseHandler.self),
                 writer: try pipeline.handler(type: UpstreamRequestWriter.self))
-        }
-    }
-}
-
-/// The last handler of an upstream connection: forwards response parts to the delegate and holds `read`
-/// while paused (the GlueHandler idea of swift-nio-examples).
-final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    weak var delegate: UpstreamDelegate?
-    private var paused = false
-    /// After a 101: HTTP parts are dropped and the decoder's left-over bytes are passed on as bytes.
-    private var tunnelling = false
-    private var pendingRead = false
-    private var context: ChannelHandlerContext?
-    /// Set when the channel closed; the pool learns it through `onClose`.
-    var onClose: (() -> Void)?
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !tunnelling else { return }  // the decoder's closing `.end` of the 101
-        delegate?.upstreamReceived(unwrapInboundIn(data))
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if !tunnelling { delegate?.upstreamReadComplete() }
-        context.fireChannelReadComplete()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if tunnelling, case ByteToMessageDecoderError.leftoverDataWhenDone(let bytes) = error {
-            context.fireChannelRead(NIOAny(bytes))
-            return
-        }
-        delegate?.upstreamFailed(error)
-        context.close(promise: nil)
-    }
-
-    /// The connection becomes a tunnel: hold socket reads until the HTTP handlers are gone.
-    func enterTunnelMode() {
-        tunnelling = true
-        paused = true
-        delegate = nil
-        onClose = nil
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        let delegate = self.delegate
-        self.delegate = nil
-        delegate?.upstreamClosed()
-        onClose?()
-        onClose = nil
-        context.fireChannelInactive()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        delegate?.upstreamWritabilityChanged(context.channel.isWritable)
-        context.fireChannelWritabilityChanged()
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if paused {
-            pendingRead = true
-        } else {
-            context.read()
-        }
-    }
-
-    func setReadsPaused(_ paused: Bool, context _: ChannelHandlerContext?) {
-        self.paused = paused
-        if !paused, pendingRead, let context {
-            pendingRead = false
-            context.read()
         }
     }
 }

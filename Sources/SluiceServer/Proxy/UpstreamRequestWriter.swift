@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The first handler of an upstream connection (next to the socket): writes the request Sluice sends to its
-/// backend as bytes, and tells the response decoder which method each response answers.
+/// backend as bytes, and tells the response parser which method each response answers.
 ///
 /// NIO's `HTTPRequestEncoder` would take an `HTTPRequestHead` whose `HTTPHeaders` were built from
 /// `ForwardedRequestHeaders`' list only to be serialised again, and every part would pass the pipeline boxed in
@@ -11,26 +11,18 @@ import NIOHTTP1
 /// `Content-Length` or `Transfer-Encoding: chunked` it was built with), so body parts are written as they are or as
 /// chunks (RFC 9112 §7.1).
 ///
-/// The response decoder (`HTTPResponseDecoder`) must know each request's method: a response to `HEAD` has no body
-/// whatever its headers say (RFC 9110 §9.3.2). It learns it through `write(data:)`, which NIO normally calls as a
-/// write passes its `ByteToMessageHandler`; these bytes do not pass it, so this handler calls it. Never while the
-/// decoder is decoding (a response's end can hand the connection to the next request synchronously, from inside the
-/// parser): such a request's method waits until the inbound event that carried the decoding has returned.
-final class UpstreamRequestWriter: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
+/// The response parser must know each request's method: a response to `HEAD` has no body whatever its headers
+/// say (RFC 9110 §9.3.2). `UpstreamResponseHandler` holds it and is told here, as each head goes out.
+final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let decoder: HTTPResponseDecoder
+    private let responses: UpstreamResponseHandler
     private var context: ChannelHandlerContext?
     private var chunked = false
-    /// Inside an inbound event that reaches the decoder: it may be decoding.
-    private var forwarding = false
-    /// Requests whose method the decoder has not been told yet (sent while it was decoding).
-    private var untold: [HTTPRequestHead] = []
 
-    init(decoder: HTTPResponseDecoder) {
-        self.decoder = decoder
+    init(responses: UpstreamResponseHandler) {
+        self.responses = responses
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,16 +35,12 @@ final class UpstreamRequestWriter: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Writing a request (on the connection's event loop)
 
-    /// Writes an encoded head. `request` gives the decoder the method; `chunked`: the head says
+    /// Writes an encoded head. `request` gives the response parser the method; `chunked`: the head says
     /// `Transfer-Encoding: chunked`, so body parts are framed as chunks.
     func writeHead(_ bytes: ByteBuffer, request: HTTPRequestHead, chunked: Bool) {
         guard let context else { return }
         self.chunked = chunked
-        if forwarding {
-            untold.append(request)
-        } else {
-            decoder.write(data: .head(request))
-        }
+        responses.expectResponse(to: request.method)
         context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
@@ -83,36 +71,6 @@ final class UpstreamRequestWriter: ChannelDuplexHandler, RemovableChannelHandler
 
     func flush() {
         context?.flush()
-    }
-
-    // MARK: Inbound events the decoder decodes in
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        forwarding = true
-        context.fireChannelRead(data)
-        forwarding = false
-        tellDecoder()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        forwarding = true
-        context.fireChannelInactive()
-        forwarding = false
-        tellDecoder()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        forwarding = true
-        context.fireUserInboundEventTriggered(event)
-        forwarding = false
-        tellDecoder()
-    }
-
-    private func tellDecoder() {
-        guard !untold.isEmpty else { return }
-        let requests = untold
-        untold.removeAll()
-        for request in requests { decoder.write(data: .head(request)) }
     }
 }
 

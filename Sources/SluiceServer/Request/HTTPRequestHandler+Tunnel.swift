@@ -57,17 +57,16 @@ enum TunnelSetup {
         if let context = try? clientPipeline.context(handlerType: HTTP1ServerCodec.self) {
             clientPipeline.removeHandler(context: context, promise: nil)
         }
-        // Upstream: the HTTP handler stays (reads held) until the decoder has handed over its bytes.
+        // Upstream: the response handler hands the bytes that followed the 101 to the glue as it leaves; reads are
+        // held until then.
         let responseHandler = try upstreamPipeline.handler(type: UpstreamResponseHandler.self)
         responseHandler.enterTunnelMode()
         if let context = try? upstreamPipeline.context(handlerType: UpstreamRequestWriter.self) {
             upstreamPipeline.removeHandler(context: context, promise: nil)
         }
-        let decoderGone = upstream.eventLoop.makePromise(of: Void.self)
-        let decoder = try upstreamPipeline.context(handlerType: ByteToMessageHandler<HTTPResponseDecoder>.self)
-        upstreamPipeline.removeHandler(context: decoder, promise: decoderGone)
-        decoderGone.futureResult.assumeIsolated().whenComplete { _ in
-            upstream.pipeline.syncOperations.removeHandler(responseHandler, promise: nil)
+        let responsesGone = upstream.eventLoop.makePromise(of: Void.self)
+        upstreamPipeline.removeHandler(responseHandler, promise: responsesGone)
+        responsesGone.futureResult.assumeIsolated().whenComplete { _ in
             upstream.read()
         }
         client.read()
