@@ -5,7 +5,7 @@ enum StaticRouting {
     /// For `url.rewrite-if-not-file`: does the target's path (as sent) name a regular file under the
     /// document root (or alias) in effect for these blocks?
     static func isRegularFile(path: ArraySlice<UInt8>, site: Site, active: ActiveBlocks, fileSystem: some FileSystem) -> Bool {
-        let files = ResolvedOptions(site: site, active: active).files
+        let files = site.resolvedOptions(for: active).files
         guard let root = files.documentRoot, let requestPath = try? RequestPath.normalize(path) else { return false }
         let physical = StaticPathResolver(documentRoot: root, aliases: files.aliases).physicalPath(for: requestPath)
         return (try? fileSystem.status(physical.path).kind) == .regular
