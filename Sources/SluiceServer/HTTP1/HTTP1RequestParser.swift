@@ -22,16 +22,6 @@ public struct HTTP1RequestParser: Sendable {
         case body(ByteBuffer)
         case end(HTTPHeaders?)
         case error(HTTP1RequestError)
-
-        /// The event as the part NIO's HTTP server handlers expect, or nil for an error.
-        public var requestPart: HTTPServerRequestPart? {
-            switch self {
-            case .head(let head): return .head(head)
-            case .body(let bytes): return .body(bytes)
-            case .end(let trailers): return .end(trailers)
-            case .error: return nil
-            }
-        }
     }
 
     enum State {

@@ -23,15 +23,18 @@ extension HTTP1ServerCodec {
         var head = head
         let code = head.status.code
         let isFinal = code >= 200 || code == 101
+        var layout = HeadLayout(head)
         if isFinal {
             responseHeads += 1
             if upgradeRequest != nil { upgradeAnswered(head.status) }
-            if isQuiescing && head.isKeepAlive {
+            if !layout.keepsAlive(head.version) {
+                responseEndsConnection()
+            } else if isQuiescing {
                 // Graceful shutdown: this is the connection's last response.
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
+                layout = HeadLayout(head)
             }
         }
-        var layout = HeadLayout(head)
         var extraField: StaticString?
         isChunked = false
         if !head.status.mayHaveResponseBody {
@@ -107,7 +110,8 @@ extension HTTP1ServerCodec {
         }
         guard isChunked else {
             guard let promise else { return }
-            // Nothing to write; the promise must complete after the writes before it.
+            // Nothing to write; the promise must complete after the writes before it (and stays on the
+            // last write held, which `responseEnded` watches).
             if held == nil {
                 hold(.byteBuffer(context.channel.allocator.buffer(capacity: 0)), promise: promise)
             } else if let earlier = heldPromise {
@@ -135,6 +139,16 @@ extension HTTP1ServerCodec {
         }
         passHeld(context: context)
         hold(.byteBuffer(last), promise: promise)
+    }
+
+    /// Puts `promise` on the response's last write, which `writeEnd` left held and without a promise of
+    /// its own (an empty buffer when everything was passed down already).
+    func holdLast(promise: EventLoopPromise<Void>, context: ChannelHandlerContext) {
+        if held == nil {
+            hold(.byteBuffer(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        } else {
+            heldPromise = promise
+        }
     }
 
     /// Keeps `data` back until the next write, flush or close. `isOurs`: a buffer of the codec's own
@@ -204,12 +218,15 @@ extension HTTP1ServerCodec {
 }
 
 /// What encoding a head needs to know, found in one pass over its fields: the bytes of the field
-/// lines, and whether it carries `Content-Length` / `Transfer-Encoding` (the common head has neither
-/// to remove, so its fields are never rewritten).
+/// lines, whether it carries `Content-Length` / `Transfer-Encoding` (the common head has neither
+/// to remove, so its fields are never rewritten), and the `Connection` options that say whether the
+/// connection stays open after it.
 struct HeadLayout {
     var fieldBytes = 0
     var hasContentLength = false
     var hasTransferEncoding = false
+    var saysClose = false
+    var saysKeepAlive = false
 
     init(_ head: HTTPResponseHead) {
         for (name, value) in head.headers {
@@ -219,15 +236,43 @@ struct HeadLayout {
                 hasContentLength = true
             } else if length == 17, !hasTransferEncoding, HeadLayout.equalsIgnoringCase(name, "transfer-encoding") {
                 hasTransferEncoding = true
+            } else if length == 10, HeadLayout.equalsIgnoringCase(name, "connection") {
+                HeadLayout.connectionOptions(value, close: &saysClose, keepAlive: &saysKeepAlive)
+            }
+        }
+    }
+
+    /// Whether the connection persists after this response (RFC 9112 §9.3): HTTP/1.1 unless it says
+    /// `close`; HTTP/1.0 only when it says `keep-alive` (RFC 9112 Appendix C.2.2).
+    func keepsAlive(_ version: HTTPVersion) -> Bool {
+        if saysClose { return false }
+        return version.major > 1 || (version.major == 1 && version.minor >= 1) || saysKeepAlive
+    }
+
+    /// Finds the `close` and `keep-alive` options in a `Connection` value (a comma-separated list of
+    /// case-insensitive tokens, RFC 9110 §7.6.1).
+    static func connectionOptions(_ value: String, close: inout Bool, keepAlive: inout Bool) {
+        for element in value.utf8.split(separator: UInt8(ascii: ",")) {
+            var option = element[...]
+            while let first = option.first, first == 0x20 || first == 0x09 { option = option.dropFirst() }
+            while let last = option.last, last == 0x20 || last == 0x09 { option = option.dropLast() }
+            if equalsIgnoringCase(option, "close") {
+                close = true
+            } else if equalsIgnoringCase(option, "keep-alive") {
+                keepAlive = true
             }
         }
     }
 
     /// ASCII case-insensitive comparison with a lowercase literal of the same length.
     static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
+        equalsIgnoringCase(name.utf8, lowercase)
+    }
+
+    static func equalsIgnoringCase(_ bytes: some Sequence<UInt8>, _ lowercase: StaticString) -> Bool {
         var index = 0
         let literal = UnsafeRawBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        for byte in name.utf8 {
+        for byte in bytes {
             let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
             guard index < literal.count, lower == literal[index] else { return false }
             index += 1

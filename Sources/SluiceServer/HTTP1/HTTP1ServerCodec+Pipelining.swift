@@ -10,6 +10,12 @@ import NIOHTTP1
 /// flight, two `epoll_ctl` calls per request): only when more than `maxBufferedBytes` wait is a `read()`
 /// held, and released once the buffer drains below the bound. A `read()` the handler above holds
 /// (its own back-pressure) never reaches here, so it stays held.
+///
+/// After a response that ends the connection (`Connection: close`, which the handler writes for
+/// `server.max-keep-alive-requests` too, or HTTP/1.0 without keep-alive), no further request is parsed
+/// nor delivered, even one already received in the same packet (RFC 9112 §9.6: the server MUST NOT
+/// process further requests); reads stop and the connection closes once that response is written, as
+/// on graceful shutdown.
 extension HTTP1ServerCodec {
     /// A response is in flight for the last request delivered.
     var isResponsePending: Bool { responseEnds < requestHeads }
@@ -29,7 +35,7 @@ extension HTTP1ServerCodec {
     /// will be taken. (A partial head larger than the bound is not held: the parser needs the rest.)
     var holdsReads: Bool {
         guard !parser.isInsideRequest else { return false }
-        if isQuiescing || isClosing { return true }
+        if isFinishing || isClosing { return true }
         return buffer.readableBytes >= configuration.maxBufferedBytes
             && (isResponsePending || parser.isPausedForUpgrade)
     }
@@ -44,7 +50,7 @@ extension HTTP1ServerCodec {
 
         while !isInputDone, !isLeaving {
             let insideRequest = parser.isInsideRequest
-            if !insideRequest && (isResponsePending || isQuiescing) { break }
+            if !insideRequest && (isResponsePending || isFinishing) { break }
             guard let event = parser.next(from: &buffer) else {
                 if inputClosed { inputEnded(context: context) }
                 break
@@ -63,12 +69,14 @@ extension HTTP1ServerCodec {
                 armReadTimer(context: context, timeout: configuration.requestHeadTimeout)
                 context.fireChannelRead(wrapInboundOut(.body(bytes)))
             case .end(let trailers):
-                let answered = requestEnded(context: context)
-                context.fireChannelRead(wrapInboundOut(.end(trailers)))
-                if answered && isQuiescing && !isClosing {
-                    isClosing = true
-                    context.close(promise: nil)
+                // Its answer may have gone out already (decided at the head: a file, an error, a redirect).
+                let answered = !isResponsePending
+                if !answered {
+                    phase = .responding
+                    readDeadline = nil
                 }
+                context.fireChannelRead(wrapInboundOut(.end(trailers)))
+                if answered { settle(context: context) }
             case .error(let error):
                 refuse(error, insideRequest: insideRequest, context: context)
             }
@@ -83,60 +91,30 @@ extension HTTP1ServerCodec {
         }
     }
 
-    /// The request's `.end` was parsed (before it is passed on); true if its answer already went out
-    /// (it was decided at the head: a file, an error, a redirect).
-    private func requestEnded(context: ChannelHandlerContext) -> Bool {
-        guard isResponsePending else {
-            becameIdle(context: context)
-            return true
-        }
-        phase = .responding
-        readDeadline = nil
-        return false
-    }
-
-    /// The handler wrote a response's `.end` (already passed down).
+    /// The handler wrote a response's `.end` (held as the response's last write, see `+Encoding`).
     func responseEnded(context: ChannelHandlerContext) {
         responseEnds += 1
+        watchLastWrite(context: context)
         guard !parser.isInsideRequest else { return }  // the request body is still arriving
-        becameIdle(context: context)
-        if isQuiescing {
-            // Graceful shutdown: this was the last response; close once it is written.
-            isClosing = true
-            let loopBound = context.loopBound
-            let written = context.eventLoop.makePromise(of: Void.self)
-            passHeld(context: context)
-            context.write(NIOAny(context.channel.allocator.buffer(capacity: 0)), promise: written)
-            written.futureResult.assumeIsolated().whenComplete { _ in loopBound.value.close(promise: nil) }
-            return
-        }
+        settle(context: context)
         parseBuffered(context: context)
     }
 
-    /// No request in progress: the next head is awaited (already begun if bytes of it are here).
-    private func becameIdle(context: ChannelHandlerContext) {
-        if parser.isPausedForUpgrade {
-            // Switched protocols: the bytes here are the new protocol's; the codec is about to leave.
-            phase = .responding
-            readDeadline = nil
-        } else if hasPartialHead {
-            phase = .waitingForHead(bytesSeen: true)
-            armReadTimer(context: context, timeout: configuration.requestHeadTimeout)
-        } else {
-            phase = .waitingForHead(bytesSeen: false)
-            armReadTimer(context: context, timeout: configuration.keepAliveIdleTimeout)
-        }
-    }
-
-    /// Graceful shutdown (NIO's `ServerQuiescingHelper`): an idle connection closes now; a busy one
-    /// finishes the request in progress, and its response says `Connection: close`.
+    /// Graceful shutdown (NIO's `ServerQuiescingHelper`): an idle connection closes now (once its last
+    /// response is written); a busy one finishes the request in progress, and its response says
+    /// `Connection: close`.
     func quiesce(context: ChannelHandlerContext) {
         guard !isQuiescing else { return }
         isQuiescing = true
-        if isIdle {
-            isClosing = true
-            context.close(promise: nil)
-        }
+        isFinishing = true
+        settle(context: context)
+    }
+
+    /// A final response head that does not keep the connection: no further request is taken.
+    func responseEndsConnection() {
+        // A switch of protocols (a CONNECT's 2xx) hands the connection over instead.
+        guard !parser.isPausedForUpgrade else { return }
+        isFinishing = true
     }
 
     /// The client closed its side and the parser has caught up with every buffered byte.

@@ -6,8 +6,12 @@ import NIOHTTP1
 /// - a request head must be complete within `requestHeadTimeout` of the connection opening, or of the
 ///   first byte of a later request: a client trickling a byte a second is cut off (408, then close);
 /// - while a request body arrives, a silence longer than `requestHeadTimeout` is a 408 too (or just a
-///   close, when a response to that request has already begun and cannot be interrupted);
-/// - a kept-alive connection with no request in progress is closed after `keepAliveIdleTimeout`;
+///   close, when a response to that request has already begun and cannot be interrupted). Only the
+///   client's own silence counts: while the handler above holds reads (a proxied body waiting for its
+///   backend) the limit waits, and it starts afresh when reads resume;
+/// - a kept-alive connection with no request in progress is closed after `keepAliveIdleTimeout`,
+///   counted from the moment the last response was written (a large file to a slow client may take
+///   far longer to drain than to queue; while it drains, a stall is `writeStallTimeout`'s business);
 /// - a client that keeps the connection unwritable for `writeStallTimeout` is disconnected.
 ///
 /// Time is the event loop's (`EventLoop.now`), so tests drive it with `EmbeddedEventLoop.advanceTime`.
@@ -50,15 +54,23 @@ extension HTTP1ServerCodec {
         guard !isClosing, !isLeaving else { return }
         switch phase {
         case .waitingForHead(let bytesSeen):
-            // An idle kept-alive connection (or one that never sent a byte) just closes; a started head
-            // gets 408.
-            if bytesSeen { sendRequestTimeout(context: context) } else { closeNow(context: context) }
+            // An idle kept-alive connection (or one that never sent a byte) closes, once nothing it was
+            // sent is still queued (`+Draining`); a started head gets 408.
+            if bytesSeen { sendRequestTimeout(context: context) } else { keepAliveExpired(context: context) }
         case .readingBody:
+            // Reads held above: the client could not send; `readsResumed` re-arms.
+            guard readRequested else { return }
             let answerBegun = responseHeads >= requestHeads && isResponsePending
             if answerBegun { closeNow(context: context) } else { sendRequestTimeout(context: context) }
         case .responding:
             break
         }
+    }
+
+    /// The handler above asks for reads again while a body arrives: the body-idle limit starts afresh.
+    func readsResumed(context: ChannelHandlerContext) {
+        guard !isClosing, !isLeaving else { return }
+        armReadTimer(context: context, timeout: configuration.requestHeadTimeout)
     }
 
     private func closeNow(context: ChannelHandlerContext) {

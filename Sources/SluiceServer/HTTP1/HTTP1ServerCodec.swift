@@ -14,10 +14,13 @@ import NIOHTTP1
 /// - one request at a time: a pipelined request's head goes up only once the previous response's
 ///   `.end` was written. Its bytes wait here, unparsed; socket reads go on until more than
 ///   ``Configuration/maxBufferedBytes`` wait (`+Pipelining`);
+/// - no request after a response that ends the connection (`Connection: close`, or HTTP/1.0 without
+///   keep-alive; RFC 9112 §9.6): reads stop and the connection closes once it is written (`+Pipelining`);
 /// - `server.max-read-idle`, `server.max-keep-alive-idle`, `server.max-write-idle` with one scheduled
-///   task per connection (`+Timeouts`);
-/// - graceful shutdown (`ChannelShouldQuiesceEvent`): an idle connection closes at once, a busy one
-///   after its response, which says `Connection: close` (`+Pipelining`);
+///   task per connection (`+Timeouts`); the keep-alive limit counts from when the last response was
+///   written, not queued (`+Draining`);
+/// - graceful shutdown (`ChannelShouldQuiesceEvent`): an idle connection closes once its last response
+///   is written, a busy one after its response, which says `Connection: close` (`+Pipelining`);
 /// - responses encoded with the head in one exactly sized buffer, chunked framing when the body
 ///   length is not known (`+Encoding`).
 ///
@@ -41,7 +44,8 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
         case waitingForHead(bytesSeen: Bool)
         /// Between a head and its `.end`.
         case readingBody
-        /// The request is complete; its response is being produced.
+        /// The request is complete; its response is being produced, or written (the keep-alive limit
+        /// starts only once its last write completed).
         case responding
     }
 
@@ -71,16 +75,28 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     /// Final response heads (and 101s) and `.end`s written by the handler above.
     var responseHeads = 0
     var responseEnds = 0
+    /// Writes watched until they complete (see `+Draining`): while any is pending, the connection is
+    /// still responding. The keep-alive limit's probe write is in flight, and whether it completed
+    /// inside its own flush (nothing was queued).
+    var watchedWrites = 0
+    var isProbing = false
+    var probeCompletedAtOnce = false
     /// Framing of the response being written.
     var isChunked = false
     var suppressesBody = false
     /// Set once the codec answered on its own (a refusal, a 408) or the channel went inactive: every
     /// later write fails with `ChannelError.ioOnClosedChannel`.
     var isClosing = false
-    /// `ChannelShouldQuiesceEvent` arrived: no further request is taken.
+    /// `ChannelShouldQuiesceEvent` arrived: responses say `Connection: close`.
     var isQuiescing = false
+    /// No further request is taken (quiescing, or a response said the connection ends): the connection
+    /// closes once the request in progress is answered and its response written.
+    var isFinishing = false
     /// A `read()` from above is held until the waiting bytes drop under the bound.
     var readPending = false
+    /// The handler above asked for a read since the last `channelReadComplete`: while it does not (it
+    /// holds reads, its back-pressure), a silent request body is not the client's doing (`+Timeouts`).
+    var readRequested = true
     /// "\r\n", shared by every chunk.
     var crlf = ByteBuffer()
     /// The last buffer or file region written, not passed down yet (see `+Encoding`), its promise, and
@@ -160,6 +176,11 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
 
     // MARK: Inbound
 
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        readRequested = false
+        context.fireChannelReadComplete()
+    }
+
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !isInputDone else { return }
         var input = unwrapInboundIn(data)
@@ -199,6 +220,10 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     // MARK: Outbound
 
     public func read(context: ChannelHandlerContext) {
+        if !readRequested {
+            readRequested = true
+            if case .readingBody = phase { readsResumed(context: context) }
+        }
         if holdsReads {
             readPending = true
         } else {

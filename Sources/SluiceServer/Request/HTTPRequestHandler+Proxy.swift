@@ -51,11 +51,8 @@ extension HTTPRequestHandler {
         status: HTTPResponseStatus, fields: [(String, String)], keepAlive: Bool, context: ChannelHandlerContext
     ) {
         let builder = headBuilder
-        var head = builder.head(
+        let head = builder.head(
             status: status, version: current?.head.version ?? .http1_1, fieldList: fields, keepAlive: keepAlive)
-        if current?.head.method == .HEAD || status.code == 204 || status.code == 304 {
-            head.headers.remove(name: "Transfer-Encoding")
-        }
         current?.responseHeaders = head.headers
         // Flushed when the backend read that carried it completes (`ProxyExchange.upstreamReadComplete`).
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -66,7 +63,8 @@ extension HTTPRequestHandler {
         readsPaused = false
         finish(status: status, headers: current?.responseHeaders ?? HTTPHeaders(), bodyBytes: bodyBytes,
                keepAlive: keepAlive, context: context)
-        if pendingRead {
+        // The next pipelined request, delivered inside `finish`/`sendError`, may have paused reads again.
+        if pendingRead && !readsPaused {
             pendingRead = false
             context.read()
         }
@@ -84,7 +82,8 @@ extension HTTPRequestHandler {
         // A request body may still be arriving; the connection closes after the answer so no byte of it is
         // mistaken for the next request.
         sendError(status, head: head, keepAlive: keepAlive && current?.head.method != .POST, context: context, extraFields: extra)
-        if pendingRead {
+        // The next pipelined request, delivered inside `finish`/`sendError`, may have paused reads again.
+        if pendingRead && !readsPaused {
             pendingRead = false
             context.read()
         }

@@ -43,6 +43,9 @@ import Testing
         Row(
             request: get, status: .notModified, fields: [("ETag", "\"1\""), ("Transfer-Encoding", "chunked")],
             expected: "HTTP/1.1 304 Not Modified\r\nETag: \"1\"\r\n\r\n"),
+        Row(
+            request: get, status: .noContent, fields: [("Transfer-Encoding", "chunked"), ("X", "y")],
+            expected: "HTTP/1.1 204 No Content\r\nX: y\r\n\r\n"),
         // HTTP/1.0: no chunking; the body ends with the connection.
         Row(
             request: "GET / HTTP/1.0\r\n\r\n", version: .http1_0, fields: [("Connection", "close")], body: ["raw"],

@@ -178,23 +178,96 @@ import Testing
         #expect(harness.recorder.take() == ["head POST /1", "body ab", "body cd", "end"])
         #expect(!harness.channel.isActive)
     }
-}
 
-/// Plays HTTPRequestHandler's read holding: `read()` is held until `release()`.
-private final class ReadHolder: ChannelOutboundHandler {
-    typealias OutboundIn = Any
-    private var context: ChannelHandlerContext?
-    private var pending = false
+    // RFC 9112 §9.6: after a response that closes the connection, no further request is processed.
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
-
-    func read(context: ChannelHandlerContext) { pending = true }
-
-    func release() {
-        if pending, let context {
-            pending = false
-            context.read()
+    @Test func noRequestIsTakenAfterAnAnswerWithConnectionClose() throws {
+        let harness = try CodecHarness()
+        harness.recorder.onPart = { part in
+            guard case .end = part else { return }
+            harness.respond(fields: [("Connection", "close")], body: "bye")
         }
+        try harness.send(
+            "GET / HTTP/1.1\r\nHost:a\r\nConnection: close\r\n\r\nPOST /api HTTP/1.1\r\nHost:a\r\nContent-Length: 0\r\n\r\n")
+        #expect(harness.recorder.take() == ["head GET /", "end"])
+        #expect(try harness.outboundText() == "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbye")
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func aLaterAnswerWithConnectionCloseStopsTheNextRequestAndClosesOnceWritten() throws {
+        let harness = try CodecHarness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send(Self.get1 + Self.get2)
+        #expect(harness.recorder.take() == ["head GET /1", "end"])
+        harness.respond(fields: [("Connection", "close")], body: "one")  // max-keep-alive-requests reached
+        harness.channel.read()
+        #expect(harness.readCounter.reads == 0)  // nothing more is read
+        #expect(harness.recorder.take() == [])
+        #expect(harness.channel.isActive)  // the answer is still being written
+        gate.release()
+        #expect(!harness.channel.isActive)
+        #expect(harness.recorder.take() == [])
+    }
+
+    @Test func anHTTP10AnswerWithoutKeepAliveEndsTheConnection() throws {
+        let harness = try CodecHarness()
+        try harness.send("GET /1 HTTP/1.0\r\n\r\nGET /2 HTTP/1.0\r\n\r\n")
+        harness.respond(version: .http1_0, body: "one")
+        #expect(harness.recorder.take() == ["head GET /1", "end"])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func anHTTP10AnswerWithKeepAliveTakesTheNextRequest() throws {
+        let harness = try CodecHarness()
+        try harness.send("GET /1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.0\r\n\r\n")
+        harness.respond(version: .http1_0, fields: [("Connection", "Keep-Alive")], body: "one")
+        #expect(harness.recorder.take() == ["head GET /1", "end", "head GET /2", "end"])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test func aBodyStillArrivingAfterAConnectionCloseAnswerIsReadToItsEnd() throws {
+        // The answer was decided at the head; the body goes on to the handler, then the connection closes.
+        let harness = try CodecHarness()
+        try harness.send("POST /1 HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab")
+        harness.respond(.payloadTooLarge, fields: [("Connection", "close")])
+        #expect(harness.channel.isActive)
+        try harness.send("cd" + Self.get2)
+        #expect(harness.recorder.take() == ["head POST /1", "body ab", "body cd", "end"])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test(arguments: [
+        (HTTPVersion.http1_1, nil, true),
+        (.http1_1, "close", false),
+        (.http1_1, "Close", false),
+        (.http1_1, "x-trace, close", false),
+        (.http1_1, " keep-alive ,\tCLOSE ", false),
+        (.http1_1, "closed", true),
+        (.http1_0, nil, false),
+        (.http1_0, "Keep-Alive", true),
+        (.http1_0, "upgrade,keep-alive", true),
+        (.http1_0, "keep-alive-x", false),
+    ] as [(HTTPVersion, String?, Bool)])
+    func theResponsesConnectionFieldDecidesWhetherTheNextRequestIsTaken(
+        version: HTTPVersion, connection: String?, keepsAlive: Bool
+    ) throws {
+        let harness = try CodecHarness()
+        try harness.send(Self.get1 + Self.get2)
+        harness.respond(version: version, fields: connection.map { [("Connection", $0)] } ?? [], body: "one")
+        #expect(harness.recorder.take() == ["head GET /1", "end"] + (keepsAlive ? ["head GET /2", "end"] : []))
+        #expect(harness.channel.isActive == keepsAlive)
+    }
+
+    @Test func quiescingAConnectionWhoseResponseIsStillBeingWrittenClosesOnceItIs() throws {
+        let harness = try CodecHarness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send(Self.get1)
+        harness.respond(body: "one")
+        harness.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(harness.channel.isActive)
+        gate.release()
+        #expect(!harness.channel.isActive)
     }
 }

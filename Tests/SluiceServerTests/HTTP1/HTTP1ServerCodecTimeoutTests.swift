@@ -10,8 +10,13 @@ import Testing
         requestHeadTimeout: .seconds(10), keepAliveIdleTimeout: .seconds(3), writeStallTimeout: .seconds(20))
     private static let timeout = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
+    /// Reads are asked for after each arrival, as a socket channel with auto-read does.
+    private static func harness() throws -> CodecHarness {
+        try CodecHarness(configuration: configuration, autoRead: true)
+    }
+
     @Test func aConnectionThatNeverSendsIsClosedWithoutAnAnswer() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(9))
         #expect(harness.channel.isActive)
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
@@ -20,7 +25,7 @@ import Testing
     }
 
     @Test func aTricklingHeadIsCutOffWith408() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("GET / HTTP/1.1\r\n")
         for _ in 0..<9 {
             harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
@@ -33,7 +38,7 @@ import Testing
     }
 
     @Test func aSilentBodyIsA408AndEachPartMovesTheDeadline() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nab")
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(8))
         try harness.send("cd")
@@ -45,7 +50,7 @@ import Testing
     }
 
     @Test func aSilentBodyAfterTheAnswerBeganJustCloses() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nab")
         harness.respond(body: "early", end: false)
         _ = try harness.outboundText()
@@ -55,7 +60,7 @@ import Testing
     }
 
     @Test func noTimeoutWhileTheResponseIsProduced() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(60))
         #expect(harness.channel.isActive)
@@ -70,7 +75,7 @@ import Testing
     }
 
     @Test func keepAliveIdleAlsoAfterAnAnswerDecidedAtTheHead() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n")
         harness.respond()  // answered before the body came
         try harness.send("ab")
@@ -79,7 +84,7 @@ import Testing
     }
 
     @Test func theFirstBytesOfTheNextRequestStartItsHeadTimer() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.respond()
         _ = try harness.outboundText()
@@ -92,7 +97,7 @@ import Testing
     }
 
     @Test func aClientThatStopsReadingIsDisconnected() throws {
-        let harness = try CodecHarness(configuration: Self.configuration)
+        let harness = try Self.harness()
         try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.channel.isWritable = false
         harness.channel.pipeline.fireChannelWritabilityChanged()
@@ -105,6 +110,110 @@ import Testing
         harness.channel.isWritable = false
         harness.channel.pipeline.fireChannelWritabilityChanged()
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(20))
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func theBodyIdleLimitWaitsWhileTheApplicationHoldsReads() throws {
+        // A proxied body waiting for its backend: Sluice stops reading, so the client's silence is ours.
+        let harness = try Self.harness()
+        let holder = ReadHolder()
+        try harness.channel.pipeline.syncOperations.addHandler(holder)
+        try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nab")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(harness.channel.isActive)
+        #expect(try harness.outboundText() == "")
+        // Reads resume: from now on the client has the whole limit again.
+        holder.release()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(try harness.outboundText() == Self.timeout)
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func theKeepAliveIdleLimitStartsWhenTheResponseIsWritten() throws {
+        // A large file to a slow client, as the static path sends it: the head, the file region and the
+        // `.end` (whose promise closes the file) are passed down at once; the socket drains for long.
+        let harness = try Self.harness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+        let handle = try NIOFileHandle(_deprecatedPath: "/dev/null")
+        defer { try? handle.close() }
+        var head = HTTPResponseHead(version: .http1_1, status: .ok)
+        head.headers.add(name: "Content-Length", value: "3")
+        harness.write(.head(head))
+        harness.write(.body(.fileRegion(FileRegion(fileHandle: handle, readerIndex: 0, endIndex: 3))))
+        let ended = harness.channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        _ = try harness.outboundText()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(100))
+        #expect(harness.channel.isActive)
+        gate.release()
+        try ended.wait()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(!harness.channel.isActive)
+        #expect(try harness.outboundText() == "")
+    }
+
+    @Test func theKeepAliveIdleLimitWaitsForASmallResponseToBeWrittenToo() throws {
+        // No promise from the handler: the codec puts its own on the last write.
+        let harness = try Self.harness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        harness.respond(body: "small")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(100))
+        #expect(harness.channel.isActive)
+        gate.release()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func aResponseEndedWhileTheChannelIsUnwritableGetsTheWholeLimitOnceWritten() throws {
+        // More than the high watermark still queued at `.end`: its last write is watched.
+        let harness = try Self.harness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        harness.channel.isWritable = false
+        harness.respond(body: String(repeating: "x", count: 5000))
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        harness.channel.isWritable = true
+        gate.release()
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(2900))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(100))
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func theKeepAliveIdleLimitWaitsForAnAnswerDecidedAtTheHeadToBeWritten() throws {
+        let harness = try Self.harness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n")
+        harness.respond(body: "early")
+        try harness.send("ab")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(harness.channel.isActive)
+        gate.release()
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func aPipelinedRequestIsTakenWhileThePreviousResponseIsStillBeingWritten() throws {
+        let harness = try Self.harness()
+        let gate = WriteGate()
+        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        try harness.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        harness.respond(body: "one")
+        #expect(harness.recorder.take() == ["head GET /1", "end", "head GET /2", "end"])
+        gate.release()  // /1 is written; /2 is being answered: no limit applies
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(harness.channel.isActive)
+        harness.respond(body: "two")
+        harness.channel.embeddedEventLoop.advanceTime(by: .seconds(3))
         #expect(!harness.channel.isActive)
     }
 }
