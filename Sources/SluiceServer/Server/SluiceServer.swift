@@ -85,7 +85,7 @@ public final class SluiceServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(AcceptCountingHandler(counter: counter))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
