@@ -3,8 +3,9 @@
 /// - the hop-by-hop fields removed (RFC 9110 §7.6.1: `Connection` and every field it names, `Keep-Alive`,
 ///   `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`), because Sluice frames the response to
 ///   the client itself: chunked when the body has no length (streaming, SPEC §4), or the length;
-/// - `Content-Length` kept: it was validated by the response decoder (SPEC §4 hygiene), it is the framing for
-///   the client when present, and for `HEAD` / `304` it describes the representation (RFC 9110 §8.6);
+/// - `Content-Length` kept: it was validated by the response parser (SPEC §4 hygiene), it is the framing for
+///   the client when present, and for `HEAD` it describes the representation (RFC 9110 §8.6); the client
+///   codec drops it from 1xx, 204 and 304 answers, which §8.6 allows;
 /// - for a tunnel (`101 Switching Protocols` answering a WebSocket upgrade) `Upgrade` and `Connection: upgrade`
 ///   kept, as the client needs them to switch (RFC 9110 §7.8, RFC 6455 §4.2.2);
 /// - `Location`, `Content-Location` and `Set-Cookie` reverse-mapped (`ReverseMapper`, when `reverse-map` is on);
