@@ -85,18 +85,7 @@ extension HTTP1ServerCodec {
             return
         }
         passHeld(context: context)
-        var sizeLine = context.channel.allocator.buffer(capacity: 18)
-        sizeLine.writeWithUnsafeMutableBytes(minimumWritableBytes: 18) { out in
-            var digits = 1
-            while count >> (4 * digits) != 0 { digits += 1 }
-            for index in 0..<digits {
-                let nibble = (count >> (4 * (digits - 1 - index))) & 0xF
-                out[index] = UInt8(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10)
-            }
-            out[digits] = 0x0D
-            out[digits + 1] = 0x0A
-            return digits + 2
-        }
+        let sizeLine = PresizedByteWriter.chunkSizeLine(count, allocator: context.channel.allocator)
         context.write(NIOAny(sizeLine), promise: nil)
         context.write(NIOAny(body), promise: nil)
         // The promise on the last of the three: writes complete in order, and a failure fails the rest.
@@ -179,39 +168,35 @@ extension HTTP1ServerCodec {
         let reason = head.status.reasonPhrase
         // "HTTP/1.1 200 OK\r\n", the fields, the extra field, "\r\n"
         var size =
-            (isCommonVersion ? 8 : 6 + decimalDigits(version.major) + decimalDigits(version.minor))
-            + 1 + decimalDigits(code) + 1 + reason.utf8.count + 2 + layout.fieldBytes + 2
+            (isCommonVersion ? 8 : 6 + PresizedByteWriter.decimalDigits(version.major) + PresizedByteWriter.decimalDigits(version.minor))
+            + 1 + PresizedByteWriter.decimalDigits(code) + 1 + reason.utf8.count + 2 + layout.fieldBytes + 2
         if let extraField { size += extraField.utf8CodeUnitCount }
         var buffer = allocator.buffer(capacity: size)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            var at = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var out = PresizedByteWriter(raw)
             if isCommonVersion {
-                copy("HTTP/1.", to: out, at: &at)
-                out[at] = version.minor == 0 ? 0x30 : 0x31
-                at += 1
+                out.append("HTTP/1.")
+                out.append(version.minor == 0 ? 0x30 : 0x31)
             } else {
-                copy("HTTP/", to: out, at: &at)
-                writeDecimal(version.major, to: out, at: &at)
-                out[at] = 0x2E
-                at += 1
-                writeDecimal(version.minor, to: out, at: &at)
+                out.append("HTTP/")
+                out.appendDecimal(version.major)
+                out.append(0x2E)
+                out.appendDecimal(version.minor)
             }
-            out[at] = 0x20
-            at += 1
-            writeDecimal(code, to: out, at: &at)
-            out[at] = 0x20
-            at += 1
-            copy(reason, to: out, at: &at)
-            copy("\r\n", to: out, at: &at)
+            out.append(0x20)
+            out.appendDecimal(code)
+            out.append(0x20)
+            out.append(reason)
+            out.append("\r\n")
             for (name, value) in head.headers {
-                copy(name, to: out, at: &at)
-                copy(": ", to: out, at: &at)
-                copy(value, to: out, at: &at)
-                copy("\r\n", to: out, at: &at)
+                out.append(name)
+                out.append(": ")
+                out.append(value)
+                out.append("\r\n")
             }
-            if let extraField { copy(extraField, to: out, at: &at) }
-            copy("\r\n", to: out, at: &at)
-            return at
+            if let extraField { out.append(extraField) }
+            out.append("\r\n")
+            return out.offset
         }
         return buffer
     }
@@ -278,48 +263,5 @@ struct HeadLayout {
             index += 1
         }
         return index == literal.count
-    }
-}
-
-private func decimalDigits(_ value: Int) -> Int {
-    var digits = 1
-    var rest = value
-    while rest >= 10 {
-        rest /= 10
-        digits += 1
-    }
-    return digits
-}
-
-private func writeDecimal(_ value: Int, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
-    let digits = decimalDigits(value)
-    var rest = value
-    for index in stride(from: digits - 1, through: 0, by: -1) {
-        out[at + index] = UInt8(0x30 + rest % 10)
-        rest /= 10
-    }
-    at += digits
-}
-
-private func copy(_ text: StaticString, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
-    let count = text.utf8CodeUnitCount
-    (out.baseAddress! + at).copyMemory(from: text.utf8Start, byteCount: count)
-    at += count
-}
-
-private func copy(_ text: String, to out: UnsafeMutableRawBufferPointer, at: inout Int) {
-    let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Int in
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-        }
-        return bytes.count
-    }
-    if let copied {
-        at += copied
-    } else {
-        for byte in text.utf8 {
-            out[at] = byte
-            at += 1
-        }
     }
 }

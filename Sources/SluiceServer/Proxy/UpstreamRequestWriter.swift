@@ -50,10 +50,7 @@ final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandl
             context.write(wrapOutboundOut(bytes), promise: nil)
             return
         }
-        var size = context.channel.allocator.buffer(capacity: 18)
-        size.writeString(String(bytes.readableBytes, radix: 16))
-        size.writeStaticString("\r\n")
-        context.write(wrapOutboundOut(size), promise: nil)
+        context.write(wrapOutboundOut(PresizedByteWriter.chunkSizeLine(bytes.readableBytes, allocator: context.channel.allocator)), promise: nil)
         context.write(wrapOutboundOut(bytes), promise: nil)
         var crlf = context.channel.allocator.buffer(capacity: 2)
         crlf.writeStaticString("\r\n")
@@ -85,7 +82,7 @@ enum UpstreamRequestHead {
         for (name, value) in fields { size += name.utf8.count + 2 + value.utf8.count + 2 }
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
-            var out = OutputCursor(raw)
+            var out = PresizedByteWriter(raw)
             out.append(method)
             out.append(UInt8(ascii: " "))
             target.withUnsafeBytes { out.append($0) }
@@ -103,33 +100,5 @@ enum UpstreamRequestHead {
             return out.offset
         }
         return buffer
-    }
-
-    /// Appends bytes to memory sized beforehand.
-    private struct OutputCursor {
-        let base: UnsafeMutableRawBufferPointer
-        var offset = 0
-
-        init(_ base: UnsafeMutableRawBufferPointer) {
-            self.base = base
-        }
-
-        mutating func append(_ byte: UInt8) {
-            base[offset] = byte
-            offset += 1
-        }
-
-        mutating func append(_ bytes: UnsafeRawBufferPointer) {
-            guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-            (base.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
-            offset += bytes.count
-        }
-
-        mutating func append(_ string: String) {
-            let copied: Void? = string.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
-            if copied == nil {
-                for byte in string.utf8 { append(byte) }
-            }
-        }
     }
 }

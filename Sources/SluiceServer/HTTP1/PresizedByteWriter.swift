@@ -1,0 +1,72 @@
+import NIOCore
+
+/// Appends to memory sized beforehand: an HTTP head (the client's response, the backend's request) encoded
+/// in one pass, each string one memory copy, with no capacity checks per piece (the caller computed the size).
+struct PresizedByteWriter {
+    let base: UnsafeMutableRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ base: UnsafeMutableRawBufferPointer) {
+        self.base = base
+    }
+
+    mutating func append(_ byte: UInt8) {
+        base[offset] = byte
+        offset += 1
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
+        offset += bytes.count
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ string: String) {
+        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
+        if copied == nil {
+            for byte in string.utf8 { append(byte) }
+        }
+    }
+
+    /// `value` (not negative) in decimal: `decimalDigits(value)` bytes.
+    mutating func appendDecimal(_ value: Int) {
+        let digits = Self.decimalDigits(value)
+        var rest = value
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            base[offset + index] = UInt8(0x30 + rest % 10)
+            rest /= 10
+        }
+        offset += digits
+    }
+
+    static func decimalDigits(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        return digits
+    }
+
+    /// The line before a chunk of `count` bytes (RFC 9112 §7.1): lower-case hex, then CRLF.
+    static func chunkSizeLine(_ count: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var line = allocator.buffer(capacity: 18)
+        line.writeWithUnsafeMutableBytes(minimumWritableBytes: 18) { raw in
+            var digits = 1
+            while count >> (4 * digits) != 0 { digits += 1 }
+            var out = PresizedByteWriter(raw)
+            for index in 0..<digits {
+                let nibble = (count >> (4 * (digits - 1 - index))) & 0xF
+                out.append(UInt8(nibble < 10 ? 0x30 + nibble : 0x61 + nibble - 10))
+            }
+            out.append("\r\n")
+            return out.offset
+        }
+        return line
+    }
+}
