@@ -45,7 +45,7 @@ extension HTTP1RequestParser {
                 budget = max(0, limits.maxRequestFieldSize - pending.headBytes)
             }
             // A line may hold `budget` bytes plus its CRLF; the head's final empty line always fits.
-            guard let lineFeed = findLineFeed(raw, from: offset, window: budget + 2) else {
+            guard let lineFeed = lineFinder.lineFeed(in: raw, from: offset, window: budget + 2) else {
                 if raw.count - offset >= budget + 2 {
                     return (offset, .failed(readingRequestLine ? .requestLineTooLong : .headerSectionTooLarge))
                 }
@@ -76,19 +76,6 @@ extension HTTP1RequestParser {
                 if let error = addHeaderLine(line) { return (offset, .failed(error)) }
             }
         }
-    }
-
-    /// The index of the LF ending the line that starts at `start`, searching at most `window` bytes;
-    /// remembers how far it searched when the line is not complete yet.
-    mutating func findLineFeed(_ raw: UnsafeRawBufferPointer, from start: Int, window: Int) -> Int? {
-        let end = min(raw.count, start + window)
-        let from = start + lineScanned
-        if from < end, let base = raw.baseAddress, let found = memchr(base + from, Int32(HTTP1Syntax.lf), end - from) {
-            lineScanned = 0
-            return base.distance(to: UnsafeRawPointer(found))
-        }
-        lineScanned = max(0, end - start)
-        return nil
     }
 
     /// `method SP request-target SP HTTP-version` (RFC 9112 §3), single spaces exactly.

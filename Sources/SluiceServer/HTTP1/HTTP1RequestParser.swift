@@ -53,16 +53,14 @@ public struct HTTP1RequestParser: Sendable {
     var state = State.requestLine
     /// The head being read; reset when it is returned.
     var pending = PendingRequestHead()
-    /// Bytes of the current unfinished line already searched for its LF, so a client trickling a
-    /// long line in small pieces costs linear time, not quadratic.
-    var lineScanned = 0
+    /// Where an incomplete line was already searched (heads, chunk-size lines, trailers).
+    var lineFinder = HTTP1LineFinder()
     /// Empty lines skipped before the current request line.
     var emptyLines = 0
     /// Bytes of chunk data received in the current chunked body.
     var chunkedBodyBytes = 0
-    /// Trailer fields being read.
-    var trailers: [(String, String)] = []
-    var trailerBytes = 0
+    /// The trailer section of a chunked body being read.
+    var trailers = HTTP1TrailerSection()
     /// Whether the request being read asked to switch protocols (so parsing pauses after it).
     var pausesAfterMessage = false
 

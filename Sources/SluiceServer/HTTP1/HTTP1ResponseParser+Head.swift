@@ -57,7 +57,7 @@ extension HTTP1ResponseParser {
             }
             // A line may hold what is left of the budget plus its CRLF; the final empty line always fits.
             let budget = max(0, limits.maxHeadSize - pending.headBytes)
-            guard let lineFeed = findLineFeed(raw, from: offset, window: budget + 2) else {
+            guard let lineFeed = lineFinder.lineFeed(in: raw, from: offset, window: budget + 2) else {
                 if raw.count - offset >= budget + 2 { return (offset, .failed(.headSectionTooLarge)) }
                 return (offset, .needMoreData)
             }
@@ -84,19 +84,6 @@ extension HTTP1ResponseParser {
                 if let error = addHeaderLine(line) { return (offset, .failed(error)) }
             }
         }
-    }
-
-    /// The index of the LF ending the line that starts at `start`, searching at most `window` bytes;
-    /// remembers how far it searched when the line is not complete yet.
-    mutating func findLineFeed(_ raw: UnsafeRawBufferPointer, from start: Int, window: Int) -> Int? {
-        let end = min(raw.count, start + window)
-        let from = start + lineScanned
-        if from < end, let base = raw.baseAddress, let found = memchr(base + from, Int32(HTTP1Syntax.lf), end - from) {
-            lineScanned = 0
-            return base.distance(to: UnsafeRawPointer(found))
-        }
-        lineScanned = max(0, end - start)
-        return nil
     }
 
     /// `HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4); the SP before an empty

@@ -83,15 +83,14 @@ public struct HTTP1ResponseParser: Sendable {
     var expected: [Bool] = []
     /// The head being read; reset when it is returned.
     var pending = PendingResponseHead()
-    /// Bytes of the current unfinished line already searched for its LF (linear time for a trickle).
-    var lineScanned = 0
+    /// Where an incomplete line was already searched (heads, chunk-size lines, trailers).
+    var lineFinder = HTTP1LineFinder()
     /// Empty lines skipped before the current status line.
     var emptyLines = 0
     /// The response being read is a `101`: parsing stops after its end.
     var switchesAfterMessage = false
-    /// Trailer fields being read.
-    var trailers: [(String, String)] = []
-    var trailerBytes = 0
+    /// The trailer section of a chunked body being read.
+    var trailers = HTTP1TrailerSection()
 
     public init(limits: Limits = .init()) {
         self.limits = limits
