@@ -59,20 +59,29 @@ extension HTTPRequestHandler {
                 body: context.channel.allocator.buffer(bytes: html), head: head, keepAlive: keepAlive, context: context)
         case .serveFile(let target):
             current?.physicalPath = target.path
-            sendFile(target, method: method, settings: files.settings, head: head, keepAlive: keepAlive, context: context,
-                     changed: isFresh ? nil : { [self] in
-                         decideAndServe(decider, routed, method: method, head: head, keepAlive: keepAlive,
-                                        fileSystem: SystemFileSystem(), isFresh: true, context: context)
-                     })
+            let sent = sendFile(
+                target, method: method, settings: files.settings, head: head, keepAlive: keepAlive, context: context,
+                mayRetry: !isFresh)
+            if sent == .fileChanged {
+                decideAndServe(decider, routed, method: method, head: head, keepAlive: keepAlive,
+                               fileSystem: SystemFileSystem(), isFresh: true, context: context)
+            }
         }
     }
 
-    /// Sends the file `target` describes. `changed` is called instead when the file opened is not that one
-    /// (nil: answer 404, the file changed while it was being opened).
+    /// What `sendFile` did.
+    enum FileSendOutcome {
+        case answered
+        /// Nothing was written: the file opened is not the one `target` describes (`mayRetry` only).
+        case fileChanged
+    }
+
+    /// Sends the file `target` describes. When the file opened is not that one, nothing is sent and
+    /// `.fileChanged` returned if `mayRetry`, else it is a 404 (the file changed while being opened).
     func sendFile(
         _ target: StaticFileTarget, method: StaticResponsePlan.Method, settings: StaticFileSettings,
-        head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext, changed: (() -> Void)? = nil
-    ) {
+        head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext, mayRetry: Bool = false
+    ) -> FileSendOutcome {
         var generator = SystemRandomNumberGenerator()
         let plan = StaticResponsePlan(
             file: target.status, contentType: target.contentType, method: method,
@@ -81,34 +90,34 @@ extension HTTPRequestHandler {
         let status = HTTPResponseStatus(statusCode: plan.status)
         if plan.status == 412 || plan.status == 416 {
             sendError(status, head: head, keepAlive: keepAlive, context: context, extraFields: plan.headers)
-            return
+            return .answered
         }
         let segments = method == .head ? [] : plan.body.segments
         guard segments.contains(where: { if case .file = $0 { true } else { false } }) else {
             // 304, HEAD: headers only (Content-Length says what a GET would send).
             sendResponse(status, fields: plan.headers, body: nil, head: head, keepAlive: keepAlive, context: context)
-            return
+            return .answered
         }
         if let bytes = staticFileCache(context).contents.bytes(
             of: target.path, stamp: target.status.stamp, now: Int64(time(nil)), allocator: context.channel.allocator)
         {
             sendFileBytes(bytes, segments: segments, status: status, head: head, fields: plan.headers,
                           keepAlive: keepAlive, context: context)
-            return
+            return .answered
         }
         // Without server.follow-symlink a link swapped in after the decision is not followed either.
         let fd = open(target.path, O_RDONLY | O_CLOEXEC | (settings.followSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
-            if errno == ELOOP, let changed { return changed() }
+            if errno == ELOOP, mayRetry { return .fileChanged }
             sendError(errno == EACCES ? .forbidden : .notFound, head: head, keepAlive: keepAlive, context: context)
-            return
+            return .answered
         }
         guard FileStamp.current(descriptor: fd) == target.status.stamp else {
             Glibc.close(fd)
-            if let changed { return changed() }
+            if mayRetry { return .fileChanged }
             runtime.errorLog.info("\(target.path): changed while being opened")
             sendError(.notFound, head: head, keepAlive: keepAlive, context: context)
-            return
+            return .answered
         }
         let builder = headBuilder
         let responseHead = builder.head(status: status, version: head.version, fields: plan.headers, keepAlive: keepAlive)
@@ -131,7 +140,7 @@ extension HTTPRequestHandler {
             }
             state = .sendingFile(writer)
             writer.resume(context: context)
-            return
+            return .answered
         }
         let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
         for segment in segments {
@@ -147,6 +156,7 @@ extension HTTPRequestHandler {
         closed.futureResult.whenComplete { _ in try? handle.close() }
         finish(status: status, headers: responseHead.headers, bodyBytes: bodyBytes, keepAlive: keepAlive, context: context,
                written: closed)
+        return .answered
     }
 }
 
@@ -212,6 +222,6 @@ extension HTTPRequestHandler {
             contentType: contentType ?? settings.mimeTypes.contentType(forPath: path))
         current?.physicalPath = path
         let method: StaticResponsePlan.Method = head.method == .HEAD ? .head : head.method == .GET ? .get : .other
-        sendFile(target, method: method, settings: settings, head: head, keepAlive: keepAlive, context: context)
+        _ = sendFile(target, method: method, settings: settings, head: head, keepAlive: keepAlive, context: context)
     }
 }
