@@ -61,18 +61,11 @@ extension HTTP1RequestParser {
     /// zeros are fine; the value is re-written in canonical form as the proxy re-frames anyway.
     private mutating func noteContentLength(_ value: UnsafeRawBufferPointer) -> HTTP1RequestError? {
         guard pending.contentLength == nil else { return .multipleContentLength }
-        guard !value.isEmpty else { return .invalidContentLength }
-        var length = 0
-        for byte in value {
-            guard HTTP1Syntax.isDigit(byte) else {
-                return byte == UInt8(ascii: ",") ? .multipleContentLength : .invalidContentLength
-            }
-            let (times10, overflow1) = length.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte &- 0x30))
-            guard !overflow1, !overflow2 else { return .invalidContentLength }
-            length = sum
+        switch HTTP1Syntax.contentLength(value) {
+        case .list: return .multipleContentLength
+        case .invalid: return .invalidContentLength
+        case .length(let length): pending.contentLength = length
         }
-        pending.contentLength = length
         pending.contentLengthNeedsRewrite = value.count > 1 && value[0] == UInt8(ascii: "0")
         return nil
     }

@@ -153,18 +153,11 @@ extension HTTP1ResponseParser {
     /// values agree (RFC 9112 §6.3 allows merging; llhttp, and so NIO, refused it too).
     private mutating func noteContentLength(_ value: UnsafeRawBufferPointer) -> HTTP1ResponseError? {
         guard pending.contentLength == nil else { return .multipleContentLength }
-        guard !value.isEmpty else { return .invalidContentLength }
-        var length = 0
-        for byte in value {
-            guard HTTP1Syntax.isDigit(byte) else {
-                return byte == UInt8(ascii: ",") ? .multipleContentLength : .invalidContentLength
-            }
-            let (times10, overflow1) = length.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte &- 0x30))
-            guard !overflow1, !overflow2 else { return .invalidContentLength }
-            length = sum
+        switch HTTP1Syntax.contentLength(value) {
+        case .list: return .multipleContentLength
+        case .invalid: return .invalidContentLength
+        case .length(let length): pending.contentLength = length
         }
-        pending.contentLength = length
         return nil
     }
 

@@ -100,4 +100,25 @@ enum HTTP1Syntax {
         }
         return true
     }
+
+    /// A `Content-Length` value (RFC 9110 §8.6: `1*DIGIT`), for both parsers: a list (`5, 5`) is told apart
+    /// from other garbage, since both refuse it as a second length.
+    enum ContentLength: Equatable {
+        case length(Int)
+        case list
+        case invalid
+    }
+
+    static func contentLength(_ value: UnsafeRawBufferPointer) -> ContentLength {
+        guard !value.isEmpty else { return .invalid }
+        var length = 0
+        for byte in value {
+            guard isDigit(byte) else { return byte == UInt8(ascii: ",") ? .list : .invalid }
+            let (times10, overflow1) = length.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte &- 0x30))
+            guard !overflow1, !overflow2 else { return .invalid }
+            length = sum
+        }
+        return .length(length)
+    }
 }
