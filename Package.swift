@@ -36,8 +36,7 @@ let package = Package(
         // The decisions: rewrite, conditions, prefix strip, reverse map, balancers, health, state machines.
         .target(
             name: "SluiceCore",
-            dependencies: ["LighttpdConfig", "CPCRE2", "CCrypt"],
-            swiftSettings: releaseSettings
+            dependencies: ["LighttpdConfig", "CPCRE2", "CCrypt"]
         ),
         // All I/O on SwiftNIO.
         .target(
@@ -52,8 +51,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: releaseSettings
+            ]
         ),
         .executableTarget(
             name: "sluice",
@@ -105,9 +103,3 @@ let package = Package(
         ),
     ]
 )
-
-/// Release builds of the request path skip Swift's run-time exclusivity checks (debug builds and the tests
-/// keep them, so a violation is still caught there): `swift_beginAccess` was ~4% of a request's instructions.
-var releaseSettings: [SwiftSetting] {
-    [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-}

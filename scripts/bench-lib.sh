@@ -53,7 +53,7 @@ bench_build() {
     log=$(mktemp)
     for product in "$@"; do
       echo "== building $product (release; the first build takes a few minutes)"
-      if ! swift build -c release --product "$product" >"$log" 2>&1; then
+      if ! swift build "${SLUICE_RELEASE_FLAGS[@]}" --product "$product" >"$log" 2>&1; then
         grep -Ev '^\[[0-9]+/[0-9]+\]' "$log" >&2
         rm -f "$log"
         echo "bench: building $product failed" >&2
@@ -62,7 +62,7 @@ bench_build() {
     done
     rm -f "$log"
   fi
-  BENCH_BIN=$(swift build -c release --show-bin-path)
+  BENCH_BIN=$(swift build "${SLUICE_RELEASE_FLAGS[@]}" --show-bin-path)
   for product in "$@"; do
     [ -x "$BENCH_BIN/$product" ] || { echo "bench: $BENCH_BIN/$product is missing (run without --no-build)" >&2; return 1; }
   done

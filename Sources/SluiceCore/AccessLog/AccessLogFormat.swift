@@ -57,9 +57,15 @@ public struct AccessLogFormat: Sendable, Hashable {
     }
 
     public let parts: [Part]
+    /// Some part logs a response header (`%{Name}o`): the response's fields must be kept as `HTTPHeaders`.
+    public let usesResponseHeaders: Bool
 
     public init(parts: [Part]) {
         self.parts = parts
+        usesResponseHeaders = parts.contains {
+            if case .responseHeader = $0 { return true }
+            return false
+        }
     }
 
     /// The text of lighttpd's default format, Apache's "combined" with `%V` for `%l`.

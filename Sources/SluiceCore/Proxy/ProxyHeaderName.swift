@@ -3,7 +3,7 @@
 /// Field names are case-insensitive (RFC 9110 §5.1), so a name is classified by its UTF-8 length first and then
 /// compared ASCII-case-insensitively with the one or two known names of that length: one switch and at most a
 /// couple of short byte comparisons per header, no lower-cased copy and no dictionary.
-enum ProxyHeaderName: Equatable {
+package enum ProxyHeaderName: UInt8, Equatable, Sendable {
     case connection
     case keepAlive
     case proxyConnection
@@ -24,9 +24,16 @@ enum ProxyHeaderName: Equatable {
     case xForwardedProto
     case xForwardedPrefix
     case forwarded
+    /// Response fields Sluice adds itself when the backend's response has none (lighttpd's rule), and the
+    /// ones `proxy-core.allow-x-sendfile` reads.
+    case server
+    case date
+    case contentType
+    case xSendfile
+    case xLighttpdSendFile
     case other
 
-    init(_ name: String) {
+    package init(_ name: String) {
         if let kind = name.utf8.withContiguousStorageIfAvailable(Self.classify) {
             self = kind
         } else {
@@ -35,16 +42,22 @@ enum ProxyHeaderName: Equatable {
         }
     }
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    package init(bytes: UnsafeBufferPointer<UInt8>) {
         self = Self.classify(bytes)
     }
 
     private static func classify(_ n: UnsafeBufferPointer<UInt8>) -> ProxyHeaderName {
         switch n.count {
         case 2: return n.equalsLowercase("te") ? .te : .other
-        case 4: return n.equalsLowercase("host") ? .host : .other
+        case 4:
+            if n.equalsLowercase("host") { return .host }
+            if n.equalsLowercase("date") { return .date }
+            return .other
         case 5: return n.equalsLowercase("proxy") ? .proxy : .other
-        case 6: return n.equalsLowercase("expect") ? .expect : .other
+        case 6:
+            if n.equalsLowercase("expect") { return .expect }
+            if n.equalsLowercase("server") { return .server }
+            return .other
         case 7:
             if n.equalsLowercase("trailer") { return .trailer }
             if n.equalsLowercase("upgrade") { return .upgrade }
@@ -55,7 +68,9 @@ enum ProxyHeaderName: Equatable {
             if n.equalsLowercase("connection") { return .connection }
             if n.equalsLowercase("keep-alive") { return .keepAlive }
             if n.equalsLowercase("set-cookie") { return .setCookie }
+            if n.equalsLowercase("x-sendfile") { return .xSendfile }
             return .other
+        case 12: return n.equalsLowercase("content-type") ? .contentType : .other
         case 14: return n.equalsLowercase("content-length") ? .contentLength : .other
         case 15: return n.equalsLowercase("x-forwarded-for") ? .xForwardedFor : .other
         case 16:
@@ -68,6 +83,7 @@ enum ProxyHeaderName: Equatable {
             if n.equalsLowercase("x-forwarded-proto") { return .xForwardedProto }
             return .other
         case 18: return n.equalsLowercase("x-forwarded-prefix") ? .xForwardedPrefix : .other
+        case 20: return n.equalsLowercase("x-lighttpd-send-file") ? .xLighttpdSendFile : .other
         default: return .other
         }
     }
@@ -75,7 +91,7 @@ enum ProxyHeaderName: Equatable {
     /// Hop-by-hop fields a proxy removes in both directions (RFC 9110 §7.6.1, RFC 9112 §6.1 for
     /// `Transfer-Encoding`): they describe one connection, not the message. `Upgrade` is re-added by the proxy
     /// itself when it tunnels; `Content-Length` is not here because responses keep it (see the callers).
-    var isHopByHop: Bool {
+    package var isHopByHop: Bool {
         switch self {
         case .connection, .keepAlive, .proxyConnection, .te, .trailer, .upgrade, .transferEncoding: return true
         default: return false

@@ -107,7 +107,7 @@ struct RequestHeaderBuilder {
                 } else {
                     connectionNames.append("Forwarded")
                 }
-            case .other, .location, .contentLocation:
+            case .other, .location, .contentLocation, .server, .date, .contentType, .xSendfile, .xLighttpdSendFile:
                 if !token.equalsLowercase("close") {
                     connectionNames.append(String(decoding: token, as: UTF8.self))
                 }

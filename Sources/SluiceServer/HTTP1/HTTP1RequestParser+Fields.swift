@@ -74,25 +74,15 @@ extension HTTP1RequestParser {
     /// list, RFC 9110 §5.3). Judged once the head is complete.
     private mutating func noteTransferEncoding(_ value: UnsafeRawBufferPointer) -> HTTP1RequestError? {
         var codings = pending.transferCodings ?? .init()
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start
-            var last = end
-            while first < last, HTTP1Syntax.isWhitespace(value[first]) { first += 1 }
-            while last > first, HTTP1Syntax.isWhitespace(value[last - 1]) { last -= 1 }
-            if first < last {
-                codings.count += 1
-                if HTTP1Syntax.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[first..<last]), "chunked") {
-                    codings.chunkedCount += 1
-                    codings.lastIsChunked = true
-                } else {
-                    codings.hasOther = true
-                    codings.lastIsChunked = false
-                }
+        HTTP1Syntax.forEachListElement(in: value) { coding in
+            codings.count += 1
+            if HTTP1Syntax.equalsIgnoringCase(coding, "chunked") {
+                codings.chunkedCount += 1
+                codings.lastIsChunked = true
+            } else {
+                codings.hasOther = true
+                codings.lastIsChunked = false
             }
-            start = end + 1
         }
         pending.transferCodings = codings
         return nil

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SluiceCore
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ import NIOHTTP1
 struct PendingResponseHead {
     var version = HTTPVersion.http1_1
     var status = 0
-    var fields: [(String, String)] = []
+    var fields = UpstreamResponseHead.Builder()
     /// Bytes of status line and header lines so far, line ends included.
     var headBytes = 0
     var contentLength: Int?
@@ -110,8 +111,8 @@ extension HTTP1ResponseParser {
         return nil
     }
 
-    /// Adds one header line to the pending head, noting the fields that decide framing. Bytes ≥ 0x80
-    /// (obs-text) are let through, as NIO's decoder did, decoded as UTF-8 with replacement.
+    /// Adds one header line to the pending head, noting the fields that decide framing and persistence.
+    /// Bytes ≥ 0x80 (obs-text) are let through as they are.
     private mutating func addHeaderLine(_ line: UnsafeRawBufferPointer) -> HTTP1ResponseError? {
         let field: HTTP1FieldLine
         switch HTTP1FieldLine.parse(line) {
@@ -121,22 +122,18 @@ extension HTTP1ResponseParser {
         guard pending.fields.count < limits.maxHeaderCount else { return .tooManyHeaders }
         let name = UnsafeRawBufferPointer(rebasing: line[field.name])
         let value = UnsafeRawBufferPointer(rebasing: line[field.value])
-        switch name.count {
-        case 14 where HTTP1Syntax.equalsIgnoringCase(name, "content-length"):
+        let kind = ProxyHeaderName(bytes: name.assumingMemoryBound(to: UInt8.self))
+        switch kind {
+        case .contentLength:
             if let error = noteContentLength(value) { return error }
-        case 17 where HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding"):
+        case .transferEncoding:
             noteTransferEncoding(value)
-        case 10 where pending.version == .http1_1 && HTTP1Syntax.equalsIgnoringCase(name, "connection")
-            && HTTP1Syntax.equalsIgnoringCase(value, "keep-alive"):
-            // Says nothing in HTTP/1.1 (persistence is the default, RFC 9112 §9.3), and `Connection` is
-            // hop-by-hop, never passed on. Left out because NIO's `isKeepAlive` would split and lower-case
-            // it on every call (its decoder hands over the parsed state in an internal field we cannot set).
-            return nil
+        case .connection:
+            pending.fields.noteConnection(value)
         default:
             break
         }
-        if pending.fields.isEmpty { pending.fields.reserveCapacity(16) }
-        pending.fields.append((HTTP1Syntax.string(name), HTTP1Syntax.string(value)))
+        pending.fields.add(name: name, value: value, kind: kind)
         return nil
     }
 
@@ -165,21 +162,12 @@ extension HTTP1ResponseParser {
     /// list, RFC 9110 §5.3); only whether the last one is `chunked` matters.
     private mutating func noteTransferEncoding(_ value: UnsafeRawBufferPointer) {
         var count = pending.transferCodings ?? 0
-        var start = 0
-        while start <= value.count {
-            var end = start
-            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-            var first = start
-            var last = end
-            while first < last, HTTP1Syntax.isWhitespace(value[first]) { first += 1 }
-            while last > first, HTTP1Syntax.isWhitespace(value[last - 1]) { last -= 1 }
-            if first < last {
-                count += 1
-                pending.lastCodingIsChunked = HTTP1Syntax.equalsIgnoringCase(
-                    UnsafeRawBufferPointer(rebasing: value[first..<last]), "chunked")
-            }
-            start = end + 1
+        var lastIsChunked = pending.lastCodingIsChunked
+        HTTP1Syntax.forEachListElement(in: value) { coding in
+            count += 1
+            lastIsChunked = HTTP1Syntax.equalsIgnoringCase(coding, "chunked")
         }
+        pending.lastCodingIsChunked = lastIsChunked
         pending.transferCodings = count
     }
 
@@ -217,9 +205,6 @@ extension HTTP1ResponseParser {
         } else {
             state = .untilClose
         }
-        return .head(
-            HTTPResponseHead(
-                version: head.version, status: HTTPResponseStatus(statusCode: status),
-                headers: HTTPHeaders(head.fields)))
+        return .head(head.fields.finish(version: head.version, status: HTTPResponseStatus(statusCode: status)))
     }
 }

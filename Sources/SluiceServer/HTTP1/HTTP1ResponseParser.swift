@@ -15,12 +15,12 @@ import NIOHTTP1
 /// the same buffer each time (unconsumed bytes stay in it). After a `101 Switching Protocols` it
 /// stops (``hasSwitchedProtocols``): what is left in the buffer belongs to the new protocol. At the
 /// end of input call ``inputEnded(unconsumed:)``: a body read until close ends there.
-public struct HTTP1ResponseParser: Sendable {
+struct HTTP1ResponseParser: Sendable {
     /// One step of a response, in order: a head, any number of body slices, an end (with trailers
     /// of a chunked body, if any). An interim (1xx but 101) response is a head alone. Or an error,
     /// after which nothing more comes.
-    public enum Event: Equatable, Sendable {
-        case head(HTTPResponseHead)
+    enum Event: Equatable, Sendable {
+        case head(UpstreamResponseHead)
         case body(ByteBuffer)
         case end(HTTPHeaders?)
         case error(HTTP1ResponseError)
@@ -28,18 +28,18 @@ public struct HTTP1ResponseParser: Sendable {
 
     /// Bounds that protect the proxy from a backend: NIO's decoder allowed 80 KiB of names and
     /// values; a head is rarely over a few KiB.
-    public struct Limits: Sendable, Hashable {
+    struct Limits: Sendable, Hashable {
         /// The most bytes of status line and header lines with their line ends (and, separately,
         /// of a chunked body's trailer section).
-        public var maxHeadSize: Int
+        var maxHeadSize: Int
         /// The most header fields in a head (or trailer fields).
-        public var maxHeaderCount: Int
+        var maxHeaderCount: Int
         /// The most bytes of a chunk-size line, extensions included.
-        public var maxChunkLineLength: Int
+        var maxChunkLineLength: Int
         /// The most empty lines skipped before a status line (a stray CRLF after a body).
-        public var maxLeadingEmptyLines: Int
+        var maxLeadingEmptyLines: Int
 
-        public init(
+        init(
             maxHeadSize: Int = 64 * 1024, maxHeaderCount: Int = 256, maxChunkLineLength: Int = 1024,
             maxLeadingEmptyLines: Int = 4
         ) {
@@ -75,7 +75,7 @@ public struct HTTP1ResponseParser: Sendable {
         case failed
     }
 
-    public let limits: Limits
+    let limits: Limits
 
     var state = State.statusLine
     /// For each request sent and not answered yet, oldest first: whether its response has no body
@@ -92,25 +92,25 @@ public struct HTTP1ResponseParser: Sendable {
     /// The trailer section of a chunked body being read.
     var trailers = HTTP1TrailerSection()
 
-    public init(limits: Limits = .init()) {
+    init(limits: Limits = .init()) {
         self.limits = limits
         expected.reserveCapacity(2)
     }
 
     /// A request with this method was sent: the next final response answers it.
-    public mutating func expectResponse(to method: HTTPMethod) {
+    mutating func expectResponse(to method: HTTPMethod) {
         expected.append(method == .HEAD || method == .CONNECT)
     }
 
     /// True after a `101 Switching Protocols` ended: nothing more is parsed.
-    public var hasSwitchedProtocols: Bool {
+    var hasSwitchedProtocols: Bool {
         if case .switchedProtocols = state { return true }
         return false
     }
 
     /// The next event the buffered bytes allow, consuming the bytes it covers; nil when more input
     /// is needed (or parsing has stopped after a 101 or an error).
-    public mutating func next(from buffer: inout ByteBuffer) -> Event? {
+    mutating func next(from buffer: inout ByteBuffer) -> Event? {
         while true {
             switch state {
             case .statusLine, .headerLines:
@@ -163,7 +163,7 @@ public struct HTTP1ResponseParser: Sendable {
     /// unparsed. Returns `.end` when that ends a body read until close, an error when it cuts a
     /// head or a framed body short (RFC 9112 §8: an incomplete message must not look complete),
     /// nil between responses or after a 101.
-    public mutating func inputEnded(unconsumed: Int) -> Event? {
+    mutating func inputEnded(unconsumed: Int) -> Event? {
         defer { state = .failed }
         switch state {
         case .untilClose, .messageEnd:

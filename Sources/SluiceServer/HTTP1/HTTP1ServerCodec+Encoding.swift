@@ -140,6 +140,11 @@ extension HTTP1ServerCodec {
         }
     }
 
+    /// Holds a head buffer of the codec's own (see `hold`).
+    func holdHead(_ bytes: ByteBuffer) {
+        hold(.byteBuffer(bytes), promise: nil, isOurs: true)
+    }
+
     /// Keeps `data` back until the next write, flush or close. `isOurs`: a buffer of the codec's own
     /// (a head), referenced nowhere else, so a small body can be appended to it without a copy.
     private func hold(_ data: IOData, promise: EventLoopPromise<Void>?, isOurs: Bool = false) {

@@ -116,6 +116,8 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     var writeTimer: Scheduled<Void>?
     /// Told when a client that stopped reading is disconnected (`server.max-write-idle`), for the error log.
     public var writeStalled: (() -> Void)?
+    /// Its own context, for the direct writes of the handler above (`+DirectWrites`); nil once removed.
+    var context: ChannelHandlerContext?
 
     public init(configuration: Configuration = .init(), errorPage: @escaping ErrorPage = { _ in nil }) {
         self.configuration = configuration
@@ -126,6 +128,7 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     // MARK: Lifecycle
 
     public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         crlf = context.channel.allocator.buffer(staticString: "\r\n")
         if context.channel.isActive { armReadTimer(context: context, timeout: configuration.requestHeadTimeout) }
     }
@@ -136,6 +139,7 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
         cancelTimers()
         isInputDone = true
         buffer = ByteBuffer()

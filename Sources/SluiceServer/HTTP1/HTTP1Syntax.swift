@@ -30,6 +30,23 @@ enum HTTP1Syntax {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
+    /// Calls `body` with each non-empty element of a comma-separated field value (`#element`, RFC 9110 §5.6.1),
+    /// without the whitespace around it.
+    @inline(__always)
+    static func forEachListElement(in value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            var last = end
+            while first < last, isWhitespace(value[first]) { first += 1 }
+            while last > first, isWhitespace(value[last - 1]) { last -= 1 }
+            if first < last { body(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
+            start = end + 1
+        }
+    }
+
     /// The value of a hex digit, or nil.
     @inline(__always)
     static func hexValue(_ byte: UInt8) -> Int? {

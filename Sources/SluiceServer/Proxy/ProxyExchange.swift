@@ -31,7 +31,7 @@ final class ProxyExchange: UpstreamDelegate {
     var pendingBody: [ByteBuffer] = []
     var clientEnded = false
     var requestSent = false
-    var responseHead: HTTPResponseHead?
+    var responseHead: UpstreamResponseHead?
     var bodyBytesSent: Int64 = 0
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
@@ -119,11 +119,27 @@ final class ProxyExchange: UpstreamDelegate {
 
     // On the client's own loop (the usual case) each event is handled in place: passing it through
     // `onClientLoop` would allocate the escaping closure first.
-    func upstreamReceived(_ part: HTTPClientResponsePart) {
+    func upstreamHead(_ head: UpstreamResponseHead) {
         if context.eventLoop.inEventLoop {
-            received(part)
+            receivedHead(head)
         } else {
-            onClientLoop { self.received(part) }
+            onClientLoop { self.receivedHead(head) }
+        }
+    }
+
+    func upstreamBody(_ bytes: ByteBuffer) {
+        if context.eventLoop.inEventLoop {
+            receivedBody(bytes)
+        } else {
+            onClientLoop { self.receivedBody(bytes) }
+        }
+    }
+
+    func upstreamEnd() {
+        if context.eventLoop.inEventLoop {
+            receivedEnd()
+        } else {
+            onClientLoop { self.receivedEnd() }
         }
     }
 
@@ -138,7 +154,7 @@ final class ProxyExchange: UpstreamDelegate {
     }
 
     private func readComplete() {
-        if responseHead != nil && !finished { context.flush() }
+        if responseHead != nil && !finished { handler.flushProxied(context: context) }
     }
 
     func upstreamFailed(_ error: Error) {
@@ -146,6 +162,13 @@ final class ProxyExchange: UpstreamDelegate {
             guard !self.finished else { return }
             self.handler.runtime.errorLog.error("backend \(self.backendName): malformed response: \(error)")
             self.run(self.machine.malformedResponse())
+        }
+    }
+
+    func upstreamLost(_ error: Error) {
+        onClientLoop {
+            guard !self.finished, self.connection != nil else { return }
+            self.handler.runtime.errorLog.error("backend \(self.backendName): connection lost: \(error)")
         }
     }
 
@@ -160,22 +183,25 @@ final class ProxyExchange: UpstreamDelegate {
         onClientLoop { self.handler.setClientReadsPaused(!writable, context: self.context) }
     }
 
-    func received(_ part: HTTPClientResponsePart) {
+    func receivedHead(_ head: UpstreamResponseHead) {
         guard !finished else { return }
-        switch part {
-        case .head(let head):
-            responseHead = head
-            if head.status.code >= 200 { cancelWaitTimer() }
-            run(machine.responseHead(status: Int(head.status.code)))
-            if head.status.code >= 200 { armReadTimer() }
-        case .body(let buffer):
-            armReadTimer()
-            run(machine.responseBodyPart(), body: buffer)
-        case .end:
-            cancelTimers()
-            let reusable = responseHead?.isKeepAlive ?? false
-            run(machine.responseEnd(reusable: reusable))
-        }
+        responseHead = head
+        if head.status.code >= 200 { cancelWaitTimer() }
+        run(machine.responseHead(status: Int(head.status.code)))
+        if head.status.code >= 200 { armReadTimer() }
+    }
+
+    func receivedBody(_ buffer: ByteBuffer) {
+        guard !finished else { return }
+        armReadTimer()
+        run(machine.responseBodyPart(), body: buffer)
+    }
+
+    func receivedEnd() {
+        guard !finished else { return }
+        cancelTimers()
+        let reusable = responseHead?.isKeepAlive ?? false
+        run(machine.responseEnd(reusable: reusable))
     }
 
     // MARK: Actions
@@ -199,13 +225,16 @@ final class ProxyExchange: UpstreamDelegate {
         case .sendRequestHead:
             sendRequestHead()
         case .forwardInterimResponse:
-            if let head = responseHead { handler.writeInterim(head, context: context) }
+            if let head = responseHead {
+                handler.writeInterim(
+                    HTTPResponseHead(version: head.version, status: head.status, headers: head.headers), context: context)
+            }
         case .forwardResponseHead:
             forwardResponseHead()
         case .forwardResponseBodyPart:
             if let body, xSendfile == nil {
                 bodyBytesSent += Int64(body.readableBytes)
-                context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+                handler.writeProxiedBody(body, context: context)
                 if !context.channel.isWritable, let connection {
                     hop(connection.eventLoop) { connection.setReadsPaused(true) }
                 }
@@ -245,7 +274,7 @@ final class ProxyExchange: UpstreamDelegate {
 
     /// A client that cannot be told where the body ends (HTTP/1.0 without Content-Length) learns it from the close.
     var responseFramed: Bool {
-        clientHead.version.minor >= 1 || responseHead?.headers.contains(name: "Content-Length") == true
+        clientHead.version.minor >= 1 || responseHead?.contains(.contentLength) == true
     }
 
     func chooseBackend() {
@@ -296,9 +325,15 @@ final class ProxyExchange: UpstreamDelegate {
     func forwardResponseHead() {
         guard let head = responseHead else { return }
         if routed.options.proxy.allowXSendfile, head.status.code == 200,
-            let path = head.headers.first(name: "X-Sendfile") ?? head.headers.first(name: "X-LIGHTTPD-send-file")
+            let path = head.first(.xSendfile) ?? head.first(.xLighttpdSendFile)
         {
-            xSendfile = (path, head.headers.first(name: "Content-Type"))
+            xSendfile = (path, head.first(.contentType))
+            return
+        }
+        // The common case: the fields pass as bytes, the mapper made only for a field it works on.
+        if handler.encodesProxiedHead(head, routed: routed) {
+            handler.writeEncodedProxiedHead(
+                head, keepAlive: clientKeepAlive && responseFramed, mapper: { self.reverseMapper() }, context: context)
             return
         }
         // The mapper and the rewrite context are made only for a response that has a field they work on.

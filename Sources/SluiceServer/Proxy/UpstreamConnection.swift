@@ -5,11 +5,19 @@ import SluiceCore
 
 /// What an upstream connection reports to the exchange using it. Called on the connection's event loop.
 protocol UpstreamDelegate: AnyObject {
-    func upstreamReceived(_ part: HTTPClientResponsePart)
+    /// A response head (interim or final), its fields as bytes.
+    func upstreamHead(_ head: UpstreamResponseHead)
+    /// Body bytes (a slice of the read).
+    func upstreamBody(_ bytes: ByteBuffer)
+    /// The response is complete (a chunked body's trailer fields are not passed on).
+    func upstreamEnd()
     /// A read from the backend is complete: what it delivered may now be flushed to the client as one write.
     func upstreamReadComplete()
     /// The response could not be parsed (→ 502 before the head, close after).
     func upstreamFailed(_ error: Error)
+    /// A socket error (a reset, say): the connection is lost, and `upstreamClosed` follows. Only the cause is
+    /// news: what the loss means (a replay, another backend, 502, a cut response) is decided on the close.
+    func upstreamLost(_ error: Error)
     /// The connection closed.
     func upstreamClosed()
     func upstreamWritabilityChanged(_ writable: Bool)

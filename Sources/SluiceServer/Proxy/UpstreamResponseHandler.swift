@@ -93,11 +93,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func deliver(_ event: HTTP1ResponseParser.Event, context: ChannelHandlerContext) {
         switch event {
         case .head(let head):
-            delegate?.upstreamReceived(.head(head))
+            delegate?.upstreamHead(head)
         case .body(let bytes):
-            delegate?.upstreamReceived(.body(bytes))
-        case .end(let trailers):
-            delegate?.upstreamReceived(.end(trailers))
+            delegate?.upstreamBody(bytes)
+        case .end:
+            delegate?.upstreamEnd()
         case .error(let error):
             // Nothing after it is parsed or kept: the connection closes.
             closed = true
@@ -114,9 +114,11 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.fireChannelReadComplete()
     }
 
-    /// A channel error (a reset, say): as malformed as a response gets (→ 502 before the head, close after).
+    /// A channel error (a reset, say) is a lost connection, not a malformed response: a backend killed with a
+    /// request in its socket buffer resets the connection, and that request is replayed like one whose
+    /// connection closed (`ProxyRequestStateMachine.backendClosed`), not answered 502.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        delegate?.upstreamFailed(error)
+        delegate?.upstreamLost(error)
         context.close(promise: nil)
     }
 

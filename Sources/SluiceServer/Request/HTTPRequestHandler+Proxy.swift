@@ -46,13 +46,51 @@ extension HTTPRequestHandler {
         context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
     }
 
+    /// Whether the backend's head can go to the client as bytes (`ResponseHeadBuilder.encodeProxied`): not with
+    /// header rewrite rules or `set-response-header`, not when the access log needs the response's fields, not
+    /// when its `Connection` names fields, not without the codec below.
+    func encodesProxiedHead(_ head: UpstreamResponseHead, routed: RoutedRequest) -> Bool {
+        guard codec != nil, !head.connectionNamesFields, routed.options.proxy.responseHeaderRewrites.isEmpty,
+            routed.options.files.setResponseHeaders.isEmpty
+        else { return false }
+        return routed.options.files.accessLogFile == nil || !routed.options.files.accessLogFormat.usesResponseHeaders
+    }
+
+    /// The backend's response head, encoded from its field lines, to the codec.
+    func writeEncodedProxiedHead(
+        _ head: UpstreamResponseHead, keepAlive: Bool, mapper: () -> ReverseMapper?, context: ChannelHandlerContext
+    ) {
+        let version = current?.head.version ?? .http1_1
+        let encoded = headBuilder.encodeProxied(
+            head, version: version, keepAlive: keepAlive, mapper: mapper, allocator: context.channel.allocator)
+        // Flushed when the backend read that carried it completes (`ProxyExchange.upstreamReadComplete`).
+        codec?.writeEncodedHead(encoded, version: version.major == 1 ? version : .http1_1)
+    }
+
+    func writeProxiedBody(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        if let codec {
+            codec.writeBodyDirect(bytes)
+        } else {
+            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        }
+    }
+
+    func flushProxied(context: ChannelHandlerContext) {
+        if let codec {
+            codec.flushDirect()
+        } else {
+            context.flush()
+        }
+    }
+
     /// The backend's response head, its fields already cleaned and reverse-mapped.
     func writeProxiedHead(
         status: HTTPResponseStatus, fields: [(String, String)], keepAlive: Bool, context: ChannelHandlerContext
     ) {
         let builder = headBuilder
         let head = builder.head(
-            status: status, version: current?.head.version ?? .http1_1, fieldList: fields, keepAlive: keepAlive)
+            status: status, version: current?.head.version ?? .http1_1, fieldList: fields, keepAlive: keepAlive,
+            keepingOrigin: true)
         current?.responseHeaders = head.headers
         // Flushed when the backend read that carried it completes (`ProxyExchange.upstreamReadComplete`).
         context.write(wrapOutboundOut(.head(head)), promise: nil)

@@ -52,7 +52,11 @@ extension HTTPRequestHandler {
         // A promise only when someone waits for the write (a file handle to close, a connection to close):
         // a kept-alive response with an in-memory body allocates none.
         let promise = keepAlive ? written : (written ?? context.eventLoop.makePromise(of: Void.self))
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        if let codec {
+            codec.writeEndDirect(promise: promise)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        }
         if !keepAlive, let promise {
             promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }

@@ -40,6 +40,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var fileCache: StaticFileCache?
     /// The backend read timeout of this connection's proxied requests (made by the first).
     var backendReadTimer: ReadDeadlineTimer?
+    /// The codec right below, when there is one (not in handler tests): proxied responses are written to it
+    /// directly (`HTTP1ServerCodec+DirectWrites`).
+    weak var codec: HTTP1ServerCodec?
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime

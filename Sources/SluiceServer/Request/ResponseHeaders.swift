@@ -56,20 +56,34 @@ struct ResponseHeadBuilder {
         return finish(list, status: status, version: version, keepAlive: keepAlive)
     }
 
-    /// The same for a list as `ProxiedResponseHeaders` builds it.
-    func head(status: HTTPResponseStatus, version: HTTPVersion, fieldList: [(String, String)], keepAlive: Bool)
-        -> HTTPResponseHead
-    {
-        var list = startList(extra: fieldList.count)
+    /// The same for a list as `ProxiedResponseHeaders` builds it. `keepingOrigin`: a backend's own `Server` and
+    /// `Date` are kept and Sluice's added only when it sent none (lighttpd's rule; two `Date` fields would be
+    /// invalid, RFC 9110 §6.6.1).
+    func head(
+        status: HTTPResponseStatus, version: HTTPVersion, fieldList: [(String, String)], keepAlive: Bool,
+        keepingOrigin: Bool = false
+    ) -> HTTPResponseHead {
+        var hasServer = false
+        var hasDate = false
+        if keepingOrigin {
+            for (name, _) in fieldList {
+                switch ProxyHeaderName(name) {
+                case .server: hasServer = true
+                case .date: hasDate = true
+                default: break
+                }
+            }
+        }
+        var list = startList(extra: fieldList.count, server: !hasServer, date: !hasDate)
         list.append(contentsOf: fieldList)
         return finish(list, status: status, version: version, keepAlive: keepAlive)
     }
 
-    private func startList(extra: Int) -> [(String, String)] {
+    private func startList(extra: Int, server: Bool = true, date: Bool = true) -> [(String, String)] {
         var list: [(String, String)] = []
         list.reserveCapacity(extra + 4 + addFields.count + setFields.count)
-        if !serverTag.isEmpty { list.append(("Server", serverTag)) }
-        list.append(("Date", date))
+        if server && !serverTag.isEmpty { list.append(("Server", serverTag)) }
+        if date { list.append(("Date", self.date)) }
         return list
     }
 

@@ -34,6 +34,8 @@ enum HTTPChannelSetup {
                 "connection from \(connection.remoteText) closed: the client read nothing for \(limits.writeStallTimeout.nanoseconds / 1_000_000_000) s (server.max-write-idle)")
         }
         try pipeline.addHandler(codec)
-        try pipeline.addHandler(HTTPRequestHandler(runtime: runtime, connection: connection, limits: limits))
+        let handler = HTTPRequestHandler(runtime: runtime, connection: connection, limits: limits)
+        handler.codec = codec
+        try pipeline.addHandler(handler)
     }
 }

@@ -206,6 +206,34 @@ import Testing
     }
 }
 
+/// A backend that resets a kept-alive connection when the next request arrives (a worker killed with that request
+/// in its socket buffer): the reset is a lost connection, so an idempotent request is replayed once on a fresh
+/// connection (RFC 9110 §9.2.2), as when the connection closes; it is not a malformed response (502).
+@Suite struct ResetUpstreamTests {
+    @Test func aGetWhoseReusedConnectionIsResetIsReplayedOnAFreshOne() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8), closeAfterReply: false, resetAtRead: 2)
+        defer { Task { await backend.stop() } }
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(backend.port)" ) }
+            """
+        let log = CapturedLog()
+        try await TestSluice.with(config: config, errorLog: log.logger) { sluice in
+            for round in 1...3 {
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/item"), port: sluice.port)
+                #expect(response.status == .ok && response.bodyString == "ok", "round \(round): \(response.status)")
+            }
+            // Round 1 opened a connection; rounds 2 and 3 each met a reset on the reused one and were replayed on a
+            // fresh connection, which the next round reuses.
+            #expect(backend.connections == 3)
+            let post = try await TestHTTPClient.request(TestHTTPRequest(.POST, "/item", body: "x"), port: sluice.port)
+            #expect(post.status == .badGateway, "a POST is never replayed")
+            #expect(log.messages(containing: "connection lost").count >= 2, "\(log.messages)")
+        }
+    }
+}
+
 /// `proxy-core.allow-x-sendfile`.
 @Suite struct XSendfileTests {
     @Test func backendNamedFileIsServedOnlyWhenAllowed() async throws {

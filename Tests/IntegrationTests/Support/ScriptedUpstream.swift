@@ -21,8 +21,12 @@ final class ScriptedUpstream: Sendable {
         script.reply.withLock { $0 = reply }
     }
 
-    /// `reply` is written once a request's first bytes arrive; nil never answers.
-    static func start(reply: [UInt8]?, closeAfterReply: Bool = true) async throws -> ScriptedUpstream {
+    /// `reply` is written once a request's first bytes arrive; nil never answers. With `resetAtRead`, the
+    /// connection is instead reset (RST, as the kernel does for a killed process with unread bytes) when that
+    /// read (1-based, one per request for small requests) arrives on it.
+    static func start(reply: [UInt8]?, closeAfterReply: Bool = true, resetAtRead: Int? = nil) async throws
+        -> ScriptedUpstream
+    {
         let counter = Counter()
         let script = Script(reply: reply)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -30,6 +34,9 @@ final class ScriptedUpstream: Sendable {
             .childChannelInitializer { channel in
                 counter.count.withLock { $0 += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let resetAtRead {
+                        try channel.pipeline.syncOperations.addHandler(Resetter(atRead: resetAtRead))
+                    }
                     try channel.pipeline.syncOperations.addHandler(Replier(script: script, close: closeAfterReply))
                 }
             }
@@ -55,6 +62,30 @@ final class ScriptedUpstream: Sendable {
 
         init(reply: [UInt8]?) {
             self.reply = Mutex(reply)
+        }
+    }
+
+    /// Resets the connection at its `atRead`-th read; passes earlier reads on to the `Replier`.
+    final class Resetter: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let atRead: Int
+        var reads = 0
+
+        init(atRead: Int) {
+            self.atRead = atRead
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            reads += 1
+            guard reads == atRead else {
+                context.fireChannelRead(data)
+                return
+            }
+            let channel = context.channel
+            // SO_LINGER 0: close sends RST instead of FIN.
+            (channel as? SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOHTTP1
-import SluiceServer
+@testable import SluiceServer
 import Testing
 
 private let allRows = statusLineRows + responseHeaderRows + responseFramingRows + responseFlowRows

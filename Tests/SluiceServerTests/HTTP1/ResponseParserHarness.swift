@@ -1,6 +1,6 @@
 import NIOCore
 import NIOHTTP1
-import SluiceServer
+@testable import SluiceServer
 
 /// What a response parser run produced, in a form tables can spell out: heads rendered as one line,
 /// consecutive body slices joined (the split does not matter, the bytes do).
@@ -24,7 +24,7 @@ enum ResponseStep: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func render(_ head: HTTPResponseHead) -> String {
+    static func render(_ head: UpstreamResponseHead) -> String {
         let fields = Step.render(head.headers)
         let line = "HTTP/\(head.version.major).\(head.version.minor) \(head.status.code)"
         return fields.isEmpty ? line : line + " " + fields

@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -14,15 +15,15 @@ import Testing
         /// Called on `.end`, as an exchange handing the connection to the next request would.
         var onEnd: (() -> Void)?
 
-        func upstreamReceived(_ part: HTTPClientResponsePart) {
-            switch part {
-            case .head(let head): events.append("head \(head.status.code)")
-            case .body(var bytes): events.append("body \(bytes.readString(length: bytes.readableBytes) ?? "")")
-            case .end: events.append("end"); onEnd?()
-            }
+        func upstreamHead(_ head: UpstreamResponseHead) { events.append("head \(head.status.code)") }
+        func upstreamBody(_ bytes: ByteBuffer) { events.append("body \(String(buffer: bytes))") }
+        func upstreamEnd() {
+            events.append("end")
+            onEnd?()
         }
         func upstreamReadComplete() {}
         func upstreamFailed(_ error: Error) { events.append("failed \(error)") }
+        func upstreamLost(_ error: Error) { events.append("lost \(error)") }
         func upstreamClosed() { events.append("closed") }
         func upstreamWritabilityChanged(_ writable: Bool) {}
     }
@@ -70,6 +71,16 @@ import Testing
         let (channel, _, recorder) = try Self.setUp()
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 2x0 Nope\r\n\r\n"))
         #expect(recorder.events == ["failed \(HTTP1ResponseError.invalidStatusLine)", "closed"])
+        #expect(!channel.isActive)
+    }
+
+    /// A reset is a lost connection (the close decides what it means), never a malformed response.
+    @Test func aSocketErrorIsALossNotAFailure() throws {
+        let (channel, _, recorder) = try Self.setUp()
+        channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNRESET, reason: "read(descriptor:pointer:size:)"))
+        #expect(recorder.events.count == 2)
+        #expect(recorder.events.first?.hasPrefix("lost ") == true)
+        #expect(recorder.events.last == "closed")
         #expect(!channel.isActive)
     }
 
