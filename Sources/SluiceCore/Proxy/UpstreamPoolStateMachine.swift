@@ -36,6 +36,17 @@ public struct UpstreamPoolStateMachine: Sendable {
         var uses: Int
     }
 
+    /// `IDTable` keyed by `ConnectionID`.
+    private struct Connections: Sendable {
+        private var table = IDTable<Connection>()
+        var count: Int { table.count }
+        var isEmpty: Bool { table.isEmpty }
+        subscript(id: ConnectionID) -> Connection? {
+            get { table[id.rawValue] }
+            set { table[id.rawValue] = newValue }
+        }
+    }
+
     private struct Waiter: Sendable {
         var request: RequestID
         var eventLoop: EventLoopID
@@ -49,9 +60,9 @@ public struct UpstreamPoolStateMachine: Sendable {
     }
 
     private var state = State.running
-    private var connections: [ConnectionID: Connection] = [:]
-    /// Idle connections per event loop, most recently released last.
-    private var idle: [EventLoopID: [ConnectionID]] = [:]
+    private var connections = Connections()
+    /// Idle connections per event loop (indexed by `EventLoopID.rawValue`), most recently released last.
+    private var idle: [[ConnectionID]] = []
     private var idleCount = 0
     private var connectingCount = 0
     private var waiters = FIFOQueue<Waiter>()
@@ -70,8 +81,8 @@ public struct UpstreamPoolStateMachine: Sendable {
         _ request: RequestID, on eventLoop: EventLoopID, fresh: Bool = false, now: UInt64
     ) -> Action {
         guard case .running = state else { return Action(request: .fail([request])) }
-        if !fresh, let connection = takeIdle(preferring: eventLoop) {
-            return Action(request: .lease(lease(connection, to: request)))
+        if !fresh, let connection = takeIdle(preferring: eventLoop), let lease = lease(connection, to: request) {
+            return Action(request: .lease(lease))
         }
         let waiter = Waiter(request: request, eventLoop: eventLoop, fresh: fresh)
         if connections.count < configuration.maxPoolSize {
@@ -185,7 +196,7 @@ public struct UpstreamPoolStateMachine: Sendable {
         idleTimerPending = false
         var expired: [ConnectionID] = []
         var nextExpiry: UInt64?
-        for list in idle.values {
+        for list in idle {
             for id in list {
                 guard case .idle(let since) = connections[id]?.state else { continue }
                 let expiry = since &+ configuration.idleTimeout
@@ -213,9 +224,9 @@ public struct UpstreamPoolStateMachine: Sendable {
         guard case .running = state else { return .none }
         state = .shuttingDown
         var closing: [ConnectionID] = []
-        for list in idle.values { closing.append(contentsOf: list) }
+        for list in idle { closing.append(contentsOf: list) }
         for id in closing { connections[id] = nil }
-        idle = [:]
+        idle = []
         idleCount = 0
         let failed = waiters.removeAll().map(\.request)
         return Action(request: failed.isEmpty ? .none : .fail(failed),
@@ -252,8 +263,9 @@ public struct UpstreamPoolStateMachine: Sendable {
         return id
     }
 
-    private mutating func lease(_ id: ConnectionID, to request: RequestID) -> Lease {
-        var connection = connections[id]!
+    /// Nil only if the idle lists and the table disagreed, which they never do.
+    private mutating func lease(_ id: ConnectionID, to request: RequestID) -> Lease? {
+        guard var connection = connections[id] else { return nil }
         connection.state = .leased
         connection.uses += 1
         connections[id] = connection
@@ -265,7 +277,9 @@ public struct UpstreamPoolStateMachine: Sendable {
         guard var connection = connections[id] else { return nil }
         connection.state = .idle(since: now)
         connections[id] = connection
-        idle[connection.eventLoop, default: []].append(id)
+        let loop = connection.eventLoop.rawValue
+        if loop >= idle.count { idle += Array(repeating: [], count: loop + 1 - idle.count) }
+        idle[loop].append(id)
         idleCount += 1
         guard !idleTimerPending else { return nil }
         idleTimerPending = true
@@ -275,20 +289,19 @@ public struct UpstreamPoolStateMachine: Sendable {
     /// The most recently released idle connection of `eventLoop`, else of any loop.
     private mutating func takeIdle(preferring eventLoop: EventLoopID) -> ConnectionID? {
         guard idleCount > 0 else { return nil }
-        var loop = eventLoop
-        if idle[loop]?.isEmpty ?? true {
-            // Look the loop up first and mutate after: removing while iterating would copy the dictionary.
-            guard let other = idle.first(where: { !$0.value.isEmpty })?.key else { return nil }
+        var loop = eventLoop.rawValue
+        if loop >= idle.count || idle[loop].isEmpty {
+            guard let other = idle.firstIndex(where: { !$0.isEmpty }) else { return nil }
             loop = other
         }
         idleCount -= 1
-        return idle[loop]!.removeLast()
+        return idle[loop].removeLast()
     }
 
     /// The idle connection that has waited longest, removed from the idle lists (not from `connections`).
     private mutating func takeOldestIdle() -> ConnectionID? {
         var oldest: (id: ConnectionID, since: UInt64)?
-        for list in idle.values {
+        for list in idle {
             for id in list {
                 if case .idle(let since) = connections[id]?.state, since < (oldest?.since ?? .max) {
                     oldest = (id, since)
@@ -301,8 +314,9 @@ public struct UpstreamPoolStateMachine: Sendable {
     }
 
     private mutating func removeIdle(_ id: ConnectionID, on eventLoop: EventLoopID) {
-        guard let index = idle[eventLoop]?.firstIndex(of: id) else { return }
-        idle[eventLoop]!.remove(at: index)
+        let loop = eventLoop.rawValue
+        guard loop < idle.count, let index = idle[loop].firstIndex(of: id) else { return }
+        idle[loop].remove(at: index)
         idleCount -= 1
     }
 }

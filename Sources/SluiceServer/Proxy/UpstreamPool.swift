@@ -24,13 +24,14 @@ final class UpstreamPool: Sendable {
     let backend: Backend
     let address: ResolvedBackend.Address
     private let loops: [EventLoop]
-    private let loopIndex: [ObjectIdentifier: Int]
+    /// The loops' identities, in `loops` order: found by a scan (a handful of loops), not a hashed lookup.
+    private let loopIdentities: [ObjectIdentifier]
     private let connectTimeout: TimeAmount
     private let state: Mutex<State>
 
     private struct State: @unchecked Sendable {
         var machine: Machine
-        var connections: [Machine.ConnectionID: UpstreamConnection] = [:]
+        var connections = IDTable<UpstreamConnection>()
         var waiters: [Machine.RequestID: EventLoopPromise<Leased>] = [:]
         var nextID = 0
         var idleTimer: Scheduled<Void>?
@@ -40,15 +41,13 @@ final class UpstreamPool: Sendable {
         self.backend = backend
         self.address = address
         loops = Array(group.makeIterator())
-        var index: [ObjectIdentifier: Int] = [:]
-        for (i, loop) in loops.enumerated() { index[ObjectIdentifier(loop)] = i }
-        loopIndex = index
+        loopIdentities = loops.map { ObjectIdentifier($0) }
         connectTimeout = .seconds(Int64(max(1, proxy.connectTimeout)))
         state = Mutex(State(machine: Machine(configuration: .init(proxy))))
     }
 
     private func loopID(_ loop: EventLoop) -> Machine.EventLoopID {
-        Machine.EventLoopID(loopIndex[ObjectIdentifier(loop)] ?? 0)
+        Machine.EventLoopID(loopIdentities.firstIndex(of: ObjectIdentifier(loop)) ?? 0)
     }
 
     private static var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
@@ -69,7 +68,7 @@ final class UpstreamPool: Sendable {
             let id = Machine.RequestID(state.nextID)
             var action = state.machine.requestConnection(id, on: loopID(eventLoop), fresh: fresh, now: Self.now)
             if case .lease(let lease) = action.request, lease.request == id,
-                let connection = state.connections[lease.connection]
+                let connection = state.connections[lease.connection.rawValue]
             {
                 action.request = .none
                 return (.leased(Leased(connection: connection, isReused: lease.isReused)), action)
@@ -112,7 +111,7 @@ final class UpstreamPool: Sendable {
         case .none:
             break
         case .lease(let lease):
-            let (promise, connection) = state.withLock { ($0.waiters.removeValue(forKey: lease.request), $0.connections[lease.connection]) }
+            let (promise, connection) = state.withLock { ($0.waiters.removeValue(forKey: lease.request), $0.connections[lease.connection.rawValue]) }
             if let promise, let connection {
                 promise.succeed(Leased(connection: connection, isReused: lease.isReused))
             } else if let connection {
@@ -153,7 +152,7 @@ final class UpstreamPool: Sendable {
             case .success(let connection):
                 connection.handler.onClose = { [weak self] in self?.closed(id) }
                 let action = self.state.withLock { state -> Machine.Action in
-                    state.connections[id] = connection
+                    state.connections[id.rawValue] = connection
                     return state.machine.connectionEstablished(id, now: Self.now)
                 }
                 self.run(action)
@@ -168,14 +167,14 @@ final class UpstreamPool: Sendable {
 
     private func closed(_ id: Machine.ConnectionID) {
         let action = state.withLock { state -> Machine.Action in
-            state.connections.removeValue(forKey: id)
+            state.connections[id.rawValue] = nil
             return state.machine.connectionClosed(id, now: Self.now)
         }
         run(action)
     }
 
     private func close(_ ids: [Machine.ConnectionID]) {
-        let connections = state.withLock { state in ids.compactMap { state.connections[$0] } }
+        let connections = state.withLock { state in ids.compactMap { state.connections[$0.rawValue] } }
         for connection in connections { connection.channel.close(promise: nil) }
     }
 

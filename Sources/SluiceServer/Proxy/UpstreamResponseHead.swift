@@ -93,10 +93,15 @@ extension UpstreamResponseHead {
                 if lines.capacity == 0 { lines = ByteBufferAllocator().buffer(capacity: 512) }
             }
             let start = lines.writerIndex - lines.readerIndex
-            lines.writeBytes(name)
-            lines.writeStaticString(": ")
-            lines.writeBytes(value)
-            lines.writeStaticString("\r\n")
+            // One capacity check per line, not one per piece.
+            lines.writeWithUnsafeMutableBytes(minimumWritableBytes: name.count + value.count + 4) { raw in
+                var out = PresizedByteWriter(raw)
+                out.append(name)
+                out.append(": ")
+                out.append(value)
+                out.append("\r\n")
+                return out.offset
+            }
             fields.append(Field(start: Int32(start), nameLength: Int32(name.count), valueLength: Int32(value.count), kind: kind))
         }
 
