@@ -5,7 +5,7 @@ import Testing
 /// `IDTable` against a `Dictionary` doing the same inserts, updates and removals.
 @Suite struct IDTableTests {
     @Test func matchesADictionaryUnderRandomChurn() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(state: 42)
         var table = IDTable<Int>()
         var reference: [Int: Int] = [:]
         var nextID = 0
@@ -48,18 +48,5 @@ import Testing
         #expect(table.count == 66)
         for id in 0..<100 { table[id] = nil }
         #expect(table.isEmpty && table.entries.isEmpty)
-    }
-
-    /// A small deterministic generator, so a failure replays.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

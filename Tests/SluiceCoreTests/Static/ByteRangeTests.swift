@@ -128,8 +128,8 @@ struct ByteRangeTests {
     }
 }
 
-/// SplitMix64: a reproducible generator for tests.
-private struct SeededGenerator: RandomNumberGenerator {
+/// SplitMix64: a reproducible generator for tests (a failure replays).
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {
