@@ -2,13 +2,20 @@
 /// probing and the ID itself as the hash, so live IDs, being mostly consecutive, sit in consecutive slots and a
 /// lookup is a mask and a compare. A `Dictionary` hashes every key with SipHash: on the proxy path that was four
 /// lookups per request at ~200 instructions each. Removal shifts the following entries back (no tombstones).
+///
+/// Keys and values are kept apart: probing reads only the `Int` keys, so it is cheap even where the compiler
+/// does not specialise the table for its value type (it did not for SluiceServer's pool).
 package struct IDTable<Value> {
-    private var slots: [(key: Int, value: Value)?]
+    /// `empty` marks a free slot (IDs are never negative).
+    private static var empty: Int { -1 }
+    private var keys: [Int]
+    private var values: [Value?]
     private var mask: Int
     package private(set) var count = 0
 
     package init() {
-        slots = Array(repeating: nil, count: 8)
+        keys = Array(repeating: Self.empty, count: 8)
+        values = Array(repeating: nil, count: 8)
         mask = 7
     }
 
@@ -17,7 +24,7 @@ package struct IDTable<Value> {
     package subscript(key: Int) -> Value? {
         get {
             guard let index = index(of: key) else { return nil }
-            return slots[index]?.value
+            return values[index]
         }
         set {
             if let newValue {
@@ -30,56 +37,71 @@ package struct IDTable<Value> {
 
     /// The entries, in no particular order.
     package var entries: [(key: Int, value: Value)] {
-        slots.compactMap { $0 }
+        var entries: [(key: Int, value: Value)] = []
+        for (index, key) in keys.enumerated() where key != Self.empty {
+            if let value = values[index] { entries.append((key, value)) }
+        }
+        return entries
     }
 
     private func index(of key: Int) -> Int? {
         var index = key & mask
-        while let slot = slots[index] {
-            if slot.key == key { return index }
+        while true {
+            let found = keys[index]
+            if found == key { return index }
+            if found == Self.empty { return nil }
             index = (index + 1) & mask
         }
-        return nil
     }
 
     private mutating func insert(_ value: Value, for key: Int) {
+        guard key != Self.empty else { return }  // not an ID: IDs are never negative
         if let index = index(of: key) {
-            slots[index] = (key, value)
+            values[index] = value
             return
         }
         // At most 3/4 full, so a probe always ends at an empty slot.
-        if (count + 1) * 4 > slots.count * 3 { grow() }
+        if (count + 1) * 4 > keys.count * 3 { grow() }
         var index = key & mask
-        while slots[index] != nil { index = (index + 1) & mask }
-        slots[index] = (key, value)
+        while keys[index] != Self.empty { index = (index + 1) & mask }
+        keys[index] = key
+        values[index] = value
         count += 1
     }
 
     private mutating func remove(_ key: Int) {
         guard var hole = index(of: key) else { return }
-        slots[hole] = nil
+        keys[hole] = Self.empty
+        values[hole] = nil
         count -= 1
         // Entries after the hole that probed past it move back into it, so every probe still ends at its key.
         var next = hole
         while true {
             next = (next + 1) & mask
-            guard let slot = slots[next] else { return }
-            let home = slot.key & mask
+            let moving = keys[next]
+            if moving == Self.empty { return }
+            let home = moving & mask
             let reachableWithoutHole = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next)
             if !reachableWithoutHole {
-                slots[hole] = slot
-                slots[next] = nil
+                keys[hole] = moving
+                values[hole] = values[next]
+                keys[next] = Self.empty
+                values[next] = nil
                 hole = next
             }
         }
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: nil, count: old.count * 2)
-        mask = slots.count - 1
+        let oldKeys = keys
+        let oldValues = values
+        keys = Array(repeating: Self.empty, count: oldKeys.count * 2)
+        values = Array(repeating: nil, count: oldKeys.count * 2)
+        mask = keys.count - 1
         count = 0
-        for case let (key, value)? in old { insert(value, for: key) }
+        for (index, key) in oldKeys.enumerated() where key != Self.empty {
+            if let value = oldValues[index] { insert(value, for: key) }
+        }
     }
 }
 
