@@ -201,6 +201,7 @@ extension HTTP1ServerCodec {
             }
             if let extraField { out.append(extraField) }
             out.append("\r\n")
+            assert(out.offset == size, "the head's size was miscounted")
             return out.offset
         }
         return buffer

@@ -32,6 +32,14 @@ struct PresizedByteWriter {
         }
     }
 
+    /// A field line: `name: value` CRLF.
+    mutating func appendField(_ name: String, _ value: String) {
+        append(name)
+        append(": ")
+        append(value)
+        append("\r\n")
+    }
+
     /// `value` (not negative) in decimal: `decimalDigits(value)` bytes.
     mutating func appendDecimal(_ value: Int) {
         let digits = Self.decimalDigits(value)

@@ -48,7 +48,8 @@ extension ResponseHeadBuilder {
         var mapped: [(index: Int, value: String)] = []
         var mapperMade = false
         var mapper: ReverseMapper?
-        var size = 13 + reason.utf8.count + head.lines.readableBytes
+        // "HTTP/1.1 200 " reason CRLF, then at most every line received.
+        var size = 15 + reason.utf8.count + head.lines.readableBytes
         for (index, field) in head.fields.enumerated() {
             switch field.kind {
             case .server: hasServer = true
@@ -136,6 +137,7 @@ extension ResponseHeadBuilder {
                 out.append(pair.value)
                 out.append("\r\n")
             }
+            assert(out.offset <= size, "the head's size was undercounted")
             return out.offset
         }
         return EncodedResponseHead(bytes: buffer, status: status, hasContentLength: hasContentLength, keepAlive: keepAlive)

@@ -87,16 +87,10 @@ enum UpstreamRequestHead {
             out.append(UInt8(ascii: " "))
             target.withUnsafeBytes { out.append($0) }
             out.append(" HTTP/1.1\r\n")
-            for (name, value) in fields {
-                out.append(name)
-                out.append(UInt8(ascii: ":"))
-                out.append(UInt8(ascii: " "))
-                out.append(value)
-                out.append(UInt8(ascii: "\r"))
-                out.append(UInt8(ascii: "\n"))
-            }
+            for (name, value) in fields { out.appendField(name, value) }
             out.append(UInt8(ascii: "\r"))
             out.append(UInt8(ascii: "\n"))
+            assert(out.offset == size, "the head's size was miscounted")
             return out.offset
         }
         return buffer
