@@ -155,6 +155,39 @@ import Testing
         #expect(try Self.send(row, encoded: false) == row.expected)
     }
 
+    /// The codec's part of an encoded head: quiescing makes the answer in flight the last, with `Connection: close`,
+    /// and no pipelined request after it is taken; a head that ends the connection closes it once written.
+    @Test func anEncodedHeadWhileQuiescingSaysCloseAndEndsTheConnection() throws {
+        let harness = try CodecHarness()
+        try harness.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        harness.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        let head = try Self.parse(Self.nginx + "Content-Length: 2\r\n", method: .GET)
+        let encoded = Self.builder(Row(name: "", backend: "", expected: "")).encodeProxied(
+            head, version: .http1_1, keepAlive: true, mapper: { nil }, allocator: ByteBufferAllocator())
+        harness.codec.writeEncodedHead(encoded, version: .http1_1)
+        harness.codec.writeBodyDirect(ByteBuffer(string: "ok"))
+        harness.codec.writeEndDirect(promise: nil)
+        #expect(try harness.outboundText() == Self.nginx + "Content-Length: 2\r\nConnection: close\r\n\r\nok")
+        #expect(harness.recorder.take() == ["head GET /1", "end"])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func anEncodedHeadThatEndsTheConnectionClosesItAndTakesNoFurtherRequest() throws {
+        let harness = try CodecHarness()
+        try harness.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        let head = try Self.parse(Self.nginx + "Content-Length: 2\r\n", method: .GET)
+        let encoded = Self.builder(Row(name: "", backend: "", expected: "")).encodeProxied(
+            head, version: .http1_1, keepAlive: false, mapper: { nil }, allocator: ByteBufferAllocator())
+        harness.codec.writeEncodedHead(encoded, version: .http1_1)
+        harness.codec.writeBodyDirect(ByteBuffer(string: "ok"))
+        let written = harness.channel.eventLoop.makePromise(of: Void.self)
+        harness.codec.writeEndDirect(promise: written)
+        written.futureResult.whenComplete { _ in harness.channel.close(promise: nil) }
+        #expect(try harness.outboundText().hasSuffix("Connection: close\r\n\r\nok"))
+        #expect(harness.recorder.take() == ["head GET /1", "end"])
+        #expect(!harness.channel.isActive)
+    }
+
     /// Persistence and the fields `Connection` names, read once at parse time.
     @Test(arguments: [
         ("HTTP/1.1 200 OK\r\n", true, false),
