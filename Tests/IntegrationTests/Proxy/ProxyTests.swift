@@ -234,6 +234,43 @@ import Testing
     }
 }
 
+/// What the client gets in a proxied head, on the byte path and on the string path (chosen when the access log
+/// needs the response's fields): the backend's own `Server` and `Date` once, never Sluice's as well.
+@Suite struct ProxiedHeadTests {
+    @Test(arguments: [false, true])
+    func originServerAndDateAreKeptOnceAndTheAccessLogSeesTheFields(logsResponseFields: Bool) async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array(("HTTP/1.1 200 OK\r\nServer: origin/1\r\nDate: Fri, 20 Nov 2026 10:00:00 GMT\r\n"
+                + "Content-Type: text/x-origin\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok").utf8),
+            closeAfterReply: false)
+        defer { Task { await backend.stop() } }
+        let directory = try TemporaryDirectory()
+        let log = directory.path + "/access.log"
+        let format = logsResponseFields ? "%>s %{Content-Type}o %{Server}o" : "%>s %b"
+        let config = """
+            server.modules = ( "mod_accesslog", "mod_proxy_core", "mod_proxy_backend_http" )
+            accesslog.filename = "\(log)"
+            accesslog.format = "\(format)"
+            $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(backend.port)" ) }
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let answer = try await RawExchange.exchange(
+                [Array("GET /a HTTP/1.1\r\nHost: front\r\nConnection: close\r\n\r\n".utf8)], port: sluice.port,
+                timeout: .seconds(10))
+            let text = String(decoding: answer.bytes, as: UTF8.self)
+            let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
+            let names = head.split(separator: "\r\n").dropFirst().map { $0.prefix { $0 != ":" }.lowercased() }
+            #expect(names.filter { $0 == "server" }.count == 1, "\(head)")
+            #expect(names.filter { $0 == "date" }.count == 1, "\(head)")
+            #expect(head.contains("Server: origin/1\r\n") && head.contains("Date: Fri, 20 Nov 2026 10:00:00 GMT"))
+            #expect(!names.contains("keep-alive"))
+            #expect(head.contains("Connection: close") && text.hasSuffix("\r\n\r\nok"))
+        }
+        let line = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first.map(String.init)
+        #expect(line == (logsResponseFields ? "200 text/x-origin origin/1" : "200 2"))
+    }
+}
+
 /// `proxy-core.allow-x-sendfile`.
 @Suite struct XSendfileTests {
     @Test func backendNamedFileIsServedOnlyWhenAllowed() async throws {
