@@ -45,6 +45,7 @@ package struct IDTable<Value> {
     }
 
     private func index(of key: Int) -> Int? {
+        guard key >= 0 else { return nil }  // not an ID (and -1 marks a free slot)
         var index = key & mask
         while true {
             let found = keys[index]
@@ -55,7 +56,7 @@ package struct IDTable<Value> {
     }
 
     private mutating func insert(_ value: Value, for key: Int) {
-        guard key != Self.empty else { return }  // not an ID: IDs are never negative
+        guard key >= 0 else { return }  // not an ID: IDs are never negative
         if let index = index(of: key) {
             values[index] = value
             return

@@ -205,6 +205,9 @@ extension HTTP1ResponseParser {
         } else {
             state = .untilClose
         }
-        return .head(head.fields.finish(version: head.version, status: HTTPResponseStatus(statusCode: status)))
+        var parsed = head.fields.finish(version: head.version, status: HTTPResponseStatus(statusCode: status))
+        // A body delimited by the close ends the connection, whatever `Connection` said (RFC 9112 §9.3).
+        if case .untilClose = state { parsed.isKeepAlive = false }
+        return .head(parsed)
     }
 }

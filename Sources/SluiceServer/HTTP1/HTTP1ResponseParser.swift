@@ -159,14 +159,17 @@ struct HTTP1ResponseParser: Sendable {
         }
     }
 
-    /// The backend closed its side (EOF); `unconsumed` is how many bytes the caller still holds
-    /// unparsed. Returns `.end` when that ends a body read until close, an error when it cuts a
-    /// head or a framed body short (RFC 9112 §8: an incomplete message must not look complete),
-    /// nil between responses or after a 101.
-    mutating func inputEnded(unconsumed: Int) -> Event? {
+    /// The backend closed its side; `unconsumed` is how many bytes the caller still holds unparsed.
+    /// Returns `.end` when an orderly close (EOF) ends a body read until close, an error when it cuts
+    /// a head or a framed body short (RFC 9112 §8: an incomplete message must not look complete),
+    /// nil between responses or after a 101. After a `reset` (a socket error: the backend died) a body
+    /// read until close is cut short too: only a FIN marks its end.
+    mutating func inputEnded(unconsumed: Int, reset: Bool = false) -> Event? {
         defer { state = .failed }
         switch state {
-        case .untilClose, .messageEnd:
+        case .untilClose:
+            return reset ? .error(.truncatedBody) : .end(nil)
+        case .messageEnd:
             return .end(nil)
         case .statusLine:
             return unconsumed > 0 ? .error(.truncatedHead) : nil

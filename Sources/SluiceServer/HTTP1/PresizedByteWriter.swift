@@ -1,7 +1,9 @@
 import NIOCore
 
 /// Appends to memory sized beforehand: an HTTP head (the client's response, the backend's request) encoded
-/// in one pass, each string one memory copy, with no capacity checks per piece (the caller computed the size).
+/// in one pass, each string one memory copy, with no growth checks per piece (the caller computed the size).
+/// Nothing is ever written past the memory: a miscounted size would cut the head short (a malformed answer,
+/// which the encoders' debug assertions catch in the tests), never overwrite what follows it.
 struct PresizedByteWriter {
     let base: UnsafeMutableRawBufferPointer
     private(set) var offset = 0
@@ -11,14 +13,16 @@ struct PresizedByteWriter {
     }
 
     mutating func append(_ byte: UInt8) {
+        guard offset < base.count else { return }
         base[offset] = byte
         offset += 1
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        (base.baseAddress! + offset).copyMemory(from: source, byteCount: bytes.count)
-        offset += bytes.count
+        let count = min(bytes.count, base.count - offset)
+        guard let source = bytes.baseAddress, let target = base.baseAddress, count > 0 else { return }
+        (target + offset).copyMemory(from: source, byteCount: count)
+        offset += count
     }
 
     mutating func append(_ text: StaticString) {
@@ -43,6 +47,7 @@ struct PresizedByteWriter {
     /// `value` (not negative) in decimal: `decimalDigits(value)` bytes.
     mutating func appendDecimal(_ value: Int) {
         let digits = Self.decimalDigits(value)
+        guard offset + digits <= base.count else { return }
         var rest = value
         for index in stride(from: digits - 1, through: 0, by: -1) {
             base[offset + index] = UInt8(0x30 + rest % 10)

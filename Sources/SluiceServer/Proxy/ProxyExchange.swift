@@ -226,8 +226,11 @@ final class ProxyExchange: UpstreamDelegate {
             sendRequestHead()
         case .forwardInterimResponse:
             if let head = responseHead {
+                // A 103's `Link` fields pass; hop-by-hop fields (a backend's `Connection`) do not.
+                let fields = ProxiedResponseHeaders.build(head.headers, tunnel: false, reverseMapper: nil)
                 handler.writeInterim(
-                    HTTPResponseHead(version: head.version, status: head.status, headers: head.headers), context: context)
+                    HTTPResponseHead(version: head.version, status: head.status, headers: HTTPHeaders(fields)),
+                    context: context)
             }
         case .forwardResponseHead:
             forwardResponseHead()

@@ -29,6 +29,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var untold: [HTTPMethod] = []
     /// The connection closed, or is closing after a parse error.
     private var closed = false
+    /// A socket error (a reset) ended the connection: a body read until close is cut, not complete.
+    private var lost = false
     private var paused = false
     /// After a 101, once the exchange hands the connection over to a tunnel: no more reports.
     private var tunnelling = false
@@ -118,6 +120,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// request in its socket buffer resets the connection, and that request is replayed like one whose
     /// connection closed (`ProxyRequestStateMachine.backendClosed`), not answered 502.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        lost = true
         delegate?.upstreamLost(error)
         context.close(promise: nil)
     }
@@ -135,7 +138,7 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         closed = true
         // The end of a body read until close, or an error if the backend stopped inside a response. Not when
         // the close came from inside the parse loop (the exchange closed it while handling a part).
-        if !wasParsing, let event = parser.inputEnded(unconsumed: unparsed?.readableBytes ?? 0) {
+        if !wasParsing, let event = parser.inputEnded(unconsumed: unparsed?.readableBytes ?? 0, reset: lost) {
             parsing = true
             deliver(event, context: context)
             parsing = false

@@ -11,8 +11,7 @@ extension HTTPRequestHandler {
         context: ChannelHandlerContext, done: @escaping () -> Void
     ) {
         let builder = headBuilder
-        let head = builder.head(
-            status: status, version: .http1_1, fields: fields.map { (name: $0.0, value: $0.1) }, keepAlive: true)
+        let head = builder.head(status: status, version: .http1_1, fieldList: fields, keepAlive: true, keepingOrigin: true)
         current?.status = Int(status.code)
         current?.responseHeaders = head.headers
         if let record = current { logAccess(record) }

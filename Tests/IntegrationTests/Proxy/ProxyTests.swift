@@ -239,9 +239,12 @@ import Testing
 @Suite struct ProxiedHeadTests {
     @Test(arguments: [false, true])
     func originServerAndDateAreKeptOnceAndTheAccessLogSeesTheFields(logsResponseFields: Bool) async throws {
+        // X-Raw carries a byte that is not UTF-8: the byte path passes it as it is, the string path replaces it,
+        // which tells the two paths apart from outside.
         let backend = try await ScriptedUpstream.start(
-            reply: Array(("HTTP/1.1 200 OK\r\nServer: origin/1\r\nDate: Fri, 20 Nov 2026 10:00:00 GMT\r\n"
-                + "Content-Type: text/x-origin\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok").utf8),
+            reply: Array("HTTP/1.1 200 OK\r\nServer: origin/1\r\nDate: Fri, 20 Nov 2026 10:00:00 GMT\r\nX-Raw: caf".utf8)
+                + [0xE9]
+                + Array("\r\nContent-Type: text/x-origin\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok".utf8),
             closeAfterReply: false)
         defer { Task { await backend.stop() } }
         let directory = try TemporaryDirectory()
@@ -265,9 +268,75 @@ import Testing
             #expect(head.contains("Server: origin/1\r\n") && head.contains("Date: Fri, 20 Nov 2026 10:00:00 GMT"))
             #expect(!names.contains("keep-alive"))
             #expect(head.contains("Connection: close") && text.hasSuffix("\r\n\r\nok"))
+            let raw = logsResponseFields ? Array("X-Raw: caf\u{FFFD}\r\n".utf8) : Array("X-Raw: caf".utf8) + [0xE9, 0x0D, 0x0A]
+            #expect(answer.bytes.firstRange(of: raw) != nil, "the \(logsResponseFields ? "string" : "byte") path")
         }
         let line = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first.map(String.init)
         #expect(line == (logsResponseFields ? "200 text/x-origin origin/1" : "200 2"))
+    }
+}
+
+/// Backend heads the byte path leaves to the string path or to other code: fields named by `Connection`,
+/// interim answers, a tunnel's 101.
+@Suite struct ProxiedHeadSpecialCasesTests {
+    static func config(_ port: Int) -> String {
+        """
+        server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+        $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(port)" ) }
+        """
+    }
+
+    static func fieldNames(_ head: Substring) -> [String] {
+        head.split(separator: "\r\n").dropFirst().map { $0.prefix { $0 != ":" }.lowercased() }
+    }
+
+    @Test func fieldsTheBackendsConnectionNamesAreDropped() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nConnection: X-Secret\r\nX-Secret: s\r\nX-Kept: k\r\nContent-Length: 0\r\n\r\n".utf8),
+            closeAfterReply: false)
+        defer { Task { await backend.stop() } }
+        try await TestSluice.with(config: Self.config(backend.port)) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/a"), port: sluice.port)
+            #expect(response.status == .ok && response.header("X-Kept") == "k")
+            #expect(response.header("X-Secret") == nil && response.header("Connection") == nil)
+        }
+    }
+
+    @Test func anInterimAnswerPassesWithoutHopByHopFields() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array(("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nConnection: keep-alive\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").utf8),
+            closeAfterReply: false)
+        defer { Task { await backend.stop() } }
+        try await TestSluice.with(config: Self.config(backend.port)) { sluice in
+            let answer = try await RawExchange.exchange(
+                [Array("GET /a HTTP/1.1\r\nHost: front\r\nConnection: close\r\n\r\n".utf8)], port: sluice.port,
+                timeout: .seconds(10))
+            let text = String(decoding: answer.bytes, as: UTF8.self)
+            let interim = try #require(text.components(separatedBy: "\r\n\r\n").first)
+            #expect(interim.hasPrefix("HTTP/1.1 103 "), "\(text)")
+            #expect(interim.contains("Link: </a.css>; rel=preload"))
+            #expect(!Self.fieldNames(interim[...]).contains("connection"), "\(interim)")
+            #expect(text.contains("HTTP/1.1 200 OK\r\n") && text.hasSuffix("ok"))
+        }
+    }
+
+    @Test func aTunnelsSwitchingAnswerKeepsTheOriginsServerAndDateOnce() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nServer: origin/1\r\nDate: Fri, 20 Nov 2026 10:00:00 GMT\r\n\r\n").utf8))
+        defer { Task { await backend.stop() } }
+        try await TestSluice.with(config: Self.config(backend.port)) { sluice in
+            let upgrade = "GET /ws HTTP/1.1\r\nHost: front\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            // The scripted backend closes after its 101, which ends the tunnel and the client connection.
+            let answer = try await RawExchange.exchange([Array(upgrade.utf8)], port: sluice.port, timeout: .seconds(10))
+            let head = String(decoding: answer.bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n").first ?? ""
+            #expect(head.hasPrefix("HTTP/1.1 101 "), "\(head)")
+            let names = Self.fieldNames(head[...])
+            #expect(names.filter { $0 == "server" }.count == 1 && names.filter { $0 == "date" }.count == 1, "\(head)")
+            #expect(head.contains("Server: origin/1"))
+        }
     }
 }
 

@@ -39,6 +39,16 @@ import Testing
         #expect(Dictionary(uniqueKeysWithValues: table.entries.map { ($0.key, $0.value) }) == reference)
     }
 
+    /// A negative key is no ID (-1 marks a free slot inside): never stored, never found, removing it changes nothing.
+    @Test func negativeKeysAreNotIDs() {
+        var table = IDTable<String>()
+        table[0] = "c0"
+        table[-1] = "x"
+        table[-1] = nil
+        table[-8] = nil
+        #expect(table.count == 1 && table[-1] == nil && table[0] == "c0")
+    }
+
     @Test func removingEveryEntryEmptiesIt() {
         var table = IDTable<String>()
         for id in 0..<100 { table[id] = "c\(id)" }

@@ -64,6 +64,10 @@ import Testing
             name: "a connection that ends says close", backend: nginx + "Content-Length: 2\r\n", body: ["ok"],
             keepAlive: false, expected: nginx + "Content-Length: 2\r\nConnection: close\r\n\r\nok"),
         Row(
+            name: "an HTTP/1.0 client's 204 without a length", request: "GET /a HTTP/1.0\r\n\r\n", version: .http1_0,
+            backend: "HTTP/1.1 204 No Content\r\nServer: s\r\nDate: d\r\n", keepAlive: false,
+            expected: "HTTP/1.0 204 No Content\r\nServer: s\r\nDate: d\r\nConnection: close\r\n\r\n"),
+        Row(
             name: "204 and 304 lose Content-Length",
             backend: "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nX-A: 1\r\nDate: d\r\n",
             expected: "HTTP/1.1 204 No Content\r\nServer: sluice/test\r\nX-A: 1\r\nDate: d\r\n\r\n"),
@@ -201,6 +205,15 @@ import Testing
         let parsed = try Self.parse(head + "Content-Length: 0\r\n", method: .GET)
         #expect(parsed.isKeepAlive == keepAlive)
         #expect(parsed.connectionNamesFields == namesFields)
+    }
+
+    /// A body delimited by the close ends the connection whatever `Connection` says (RFC 9112 §9.3): such a
+    /// connection must never go back to the pool.
+    @Test(arguments: ["HTTP/1.1 200 OK\r\n", "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"])
+    func aResponseReadUntilCloseIsNeverKeptAlive(_ head: String) throws {
+        #expect(try !Self.parse(head, method: .GET).isKeepAlive)
+        #expect(try Self.parse(head + "Content-Length: 0\r\n", method: .GET).isKeepAlive)
+        #expect(try Self.parse(head, method: .HEAD).isKeepAlive, "no body follows a HEAD answer")
     }
 
     @Test func fieldsAreClassifiedAndReadBack() throws {

@@ -84,6 +84,18 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    /// Only an orderly close ends a body read until close: after a reset it was cut short, and the client must
+    /// not get a response that looks complete (SPEC §4).
+    @Test func aResetInsideABodyReadUntilCloseIsAnError() throws {
+        let (channel, _, recorder) = try Self.setUp()
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npartial"))
+        channel.pipeline.fireErrorCaught(IOError(errnoCode: ECONNRESET, reason: "read(descriptor:pointer:size:)"))
+        #expect(recorder.events.count == 5, "\(recorder.events)")
+        #expect(Array(recorder.events.prefix(2)) == ["head 200", "body partial"])
+        #expect(recorder.events[2].hasPrefix("lost "))
+        #expect(Array(recorder.events.suffix(2)) == ["failed \(HTTP1ResponseError.truncatedBody)", "closed"])
+    }
+
     @Test func endOfInputInsideABodyIsAnError() throws {
         let (channel, _, recorder) = try Self.setUp()
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc"))
