@@ -12,12 +12,14 @@ struct PresizedByteWriter {
         self.base = base
     }
 
+    @inline(__always)
     mutating func append(_ byte: UInt8) {
         guard offset < base.count else { return }
         base[offset] = byte
         offset += 1
     }
 
+    @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let count = min(bytes.count, base.count - offset)
         guard let source = bytes.baseAddress, let target = base.baseAddress, count > 0 else { return }
@@ -25,10 +27,12 @@ struct PresizedByteWriter {
         offset += count
     }
 
+    @inline(__always)
     mutating func append(_ text: StaticString) {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     mutating func append(_ string: String) {
         let copied: Void? = string.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
         if copied == nil {
