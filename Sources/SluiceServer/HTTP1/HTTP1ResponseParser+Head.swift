@@ -34,7 +34,12 @@ extension HTTP1ResponseParser {
     /// Reads head lines (empty lines, status line, header lines) up to the empty line that ends the
     /// head, consuming each complete line; then decides the framing and returns the head.
     mutating func parseHead(from buffer: inout ByteBuffer) -> Event? {
-        let (consumed, progress) = buffer.withUnsafeReadableBytes { self.scanHeadLines($0) }
+        let (consumed, progress) = buffer.withUnsafeReadableBytes { raw in
+            let result = self.scanHeadLines(raw)
+            // Lines kept as they came point into `raw`: copied before it goes away.
+            self.pending.fields.flushRun()
+            return result
+        }
         buffer.moveReaderIndex(forwardBy: consumed)
         switch progress {
         case .needMoreData: return nil
@@ -82,7 +87,8 @@ extension HTTP1ResponseParser {
                 if line.isEmpty { return (offset, .progressed) }
                 pending.headBytes += lineLength
                 guard pending.headBytes <= limits.maxHeadSize else { return (offset, .failed(.headSectionTooLarge)) }
-                if let error = addHeaderLine(line) { return (offset, .failed(error)) }
+                let received = UnsafeRawBufferPointer(rebasing: raw[(offset - lineLength)..<offset])
+                if let error = addHeaderLine(line, received: received) { return (offset, .failed(error)) }
             }
         }
     }
@@ -113,7 +119,10 @@ extension HTTP1ResponseParser {
 
     /// Adds one header line to the pending head, noting the fields that decide framing and persistence.
     /// Bytes ≥ 0x80 (obs-text) are let through as they are.
-    private mutating func addHeaderLine(_ line: UnsafeRawBufferPointer) -> HTTP1ResponseError? {
+    /// `received` is `line` with its line end.
+    private mutating func addHeaderLine(_ line: UnsafeRawBufferPointer, received: UnsafeRawBufferPointer)
+        -> HTTP1ResponseError?
+    {
         let field: HTTP1FieldLine
         switch HTTP1FieldLine.parse(line) {
         case .success(let parsed): field = parsed
@@ -133,7 +142,7 @@ extension HTTP1ResponseParser {
         default:
             break
         }
-        pending.fields.add(name: name, value: value, kind: kind)
+        pending.fields.add(line: received, name: field.name, value: field.value, kind: kind)
         return nil
     }
 

@@ -15,7 +15,7 @@ import NIOHTTP1
 /// the same buffer each time (unconsumed bytes stay in it). After a `101 Switching Protocols` it
 /// stops (``hasSwitchedProtocols``): what is left in the buffer belongs to the new protocol. At the
 /// end of input call ``inputEnded(unconsumed:)``: a body read until close ends there.
-struct HTTP1ResponseParser: Sendable {
+struct HTTP1ResponseParser {
     /// One step of a response, in order: a head, any number of body slices, an end (with trailers
     /// of a chunked body, if any). An interim (1xx but 101) response is a head alone. Or an error,
     /// after which nothing more comes.

@@ -84,25 +84,62 @@ extension UpstreamResponseHead {
         var sawConnectionKeepAlive = false
         var connectionNamesFields = false
 
+        /// Received lines already in the stored form, `name: value` CRLF, not copied yet: they lie back to back
+        /// in the read being scanned, and go into `lines` in one copy (`flushRun`, which the scan calls before
+        /// that read's memory goes away). Most backends send every line this way: a head is then one copy.
+        private var runStart: UnsafeRawPointer?
+        private var runCount = 0
+
         var count: Int { fields.count }
 
-        /// Adds `name: value`; `kind` is the name's classification.
-        mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, kind: ProxyHeaderName) {
+        /// Adds a field line: `line` as received, its line end included, with `name` and `value` where they
+        /// lie in it (the value without surrounding whitespace); `kind` is the name's classification.
+        mutating func add(line: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>, kind: ProxyHeaderName) {
             if fields.isEmpty {
                 fields.reserveCapacity(12)
                 if lines.capacity == 0 { lines = ByteBufferAllocator().buffer(capacity: 512) }
             }
-            let start = lines.writerIndex - lines.readerIndex
+            let isStoredForm =
+                name.lowerBound == 0 && value.lowerBound == name.upperBound + 2
+                && line[name.upperBound + 1] == HTTP1Syntax.space && value.upperBound + 2 == line.count
+                && line[value.upperBound] == HTTP1Syntax.cr
+            if isStoredForm, let base = line.baseAddress {
+                if let runStart, runStart + runCount == base {
+                    // Continues the run.
+                } else {
+                    flushRun()
+                    runStart = base
+                }
+                appendField(start: lines.readableBytes + runCount, name: name, value: value, kind: kind)
+                runCount += line.count
+                return
+            }
+            flushRun()
+            let nameBytes = UnsafeRawBufferPointer(rebasing: line[name])
+            let valueBytes = UnsafeRawBufferPointer(rebasing: line[value])
+            appendField(start: lines.readableBytes, name: name, value: value, kind: kind)
             // One capacity check per line, not one per piece.
             lines.writeWithUnsafeMutableBytes(minimumWritableBytes: name.count + value.count + 4) { raw in
                 var out = PresizedByteWriter(raw)
-                out.append(name)
+                out.append(nameBytes)
                 out.append(": ")
-                out.append(value)
+                out.append(valueBytes)
                 out.append("\r\n")
                 return out.offset
             }
-            fields.append(Field(start: Int32(start), nameLength: Int32(name.count), valueLength: Int32(value.count), kind: kind))
+        }
+
+        /// Copies the pending run of received lines into `lines`.
+        mutating func flushRun() {
+            guard let start = runStart else { return }
+            lines.writeBytes(UnsafeRawBufferPointer(start: start, count: runCount))
+            runStart = nil
+            runCount = 0
+        }
+
+        private mutating func appendField(start: Int, name: Range<Int>, value: Range<Int>, kind: ProxyHeaderName) {
+            fields.append(
+                Field(start: Int32(start), nameLength: Int32(name.count), valueLength: Int32(value.count), kind: kind))
         }
 
         /// A `Connection` value: its `close` / `keep-alive` options, and whether it names any other field.
