@@ -64,10 +64,10 @@ extension HTTP1ServerCodec {
                 }
                 phase = .readingBody
                 armReadTimer(context: context, timeout: configuration.requestHeadTimeout)  // now a body-idle timer
-                context.fireChannelRead(wrapInboundOut(.head(head)))
+                deliver(.head(head), context: context)
             case .body(let bytes):
                 armReadTimer(context: context, timeout: configuration.requestHeadTimeout)
-                context.fireChannelRead(wrapInboundOut(.body(bytes)))
+                deliver(.body(bytes), context: context)
             case .end(let trailers):
                 // Its answer may have gone out already (decided at the head: a file, an error, a redirect).
                 let answered = !isResponsePending
@@ -75,7 +75,7 @@ extension HTTP1ServerCodec {
                     phase = .responding
                     readDeadline = nil
                 }
-                context.fireChannelRead(wrapInboundOut(.end(trailers)))
+                deliver(.end(trailers), context: context)
                 if answered { settle(context: context) }
             case .error(let error):
                 refuse(error, insideRequest: insideRequest, context: context)
@@ -89,6 +89,13 @@ extension HTTP1ServerCodec {
             readPending = false
             context.read()
         }
+    }
+
+    /// A request part to the handler above: called directly when it takes them so (`receiver`), else through
+    /// the pipeline. The same synchronous call either way, without the pipeline's box and cast per part.
+    private func deliver(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        if let receiver, receiver.receive(part) { return }
+        context.fireChannelRead(wrapInboundOut(part))
     }
 
     /// The handler wrote a response's `.end` (held as the response's last write, see `+Encoding`).

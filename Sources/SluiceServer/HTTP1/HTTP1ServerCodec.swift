@@ -118,6 +118,10 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
     public var writeStalled: (() -> Void)?
     /// Its own context, for the direct writes of the handler above (`+DirectWrites`); nil once removed.
     var context: ChannelHandlerContext?
+    /// The handler right above, when it takes request parts as calls (`+Pipelining`'s `deliver`). Strong and
+    /// cleared when the codec leaves the pipeline (a `weak` reference would make every retain and release of
+    /// the handler take the side-table path).
+    var receiver: HTTP1RequestReceiver?
 
     public init(configuration: Configuration = .init(), errorPage: @escaping ErrorPage = { _ in nil }) {
         self.configuration = configuration
@@ -140,6 +144,7 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        receiver = nil
         cancelTimers()
         isInputDone = true
         buffer = ByteBuffer()
@@ -264,3 +269,9 @@ public final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandl
 
 @available(*, unavailable)
 extension HTTP1ServerCodec: Sendable {}
+
+/// The handler right above the codec, taking request parts as calls rather than pipeline reads.
+protocol HTTP1RequestReceiver: AnyObject {
+    /// Handles `part` as `channelRead` would; false when not in a pipeline (the part then goes the usual way).
+    func receive(_ part: HTTPServerRequestPart) -> Bool
+}

@@ -180,7 +180,11 @@ final class ProxyExchange: UpstreamDelegate {
     }
 
     func upstreamWritabilityChanged(_ writable: Bool) {
-        onClientLoop { self.handler.setClientReadsPaused(!writable, context: self.context) }
+        onClientLoop {
+            // Once finished the client may be gone, and with it the handler (held `unowned`).
+            guard !self.finished else { return }
+            self.handler.setClientReadsPaused(!writable, context: self.context)
+        }
     }
 
     func receivedHead(_ head: UpstreamResponseHead) {

@@ -18,7 +18,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    weak var delegate: UpstreamDelegate?
+    /// The exchange using the connection. Strong, and cleared explicitly (`UpstreamConnection.attach(nil)` when
+    /// the connection goes back to its pool, on close, on entering a tunnel): a `weak` reference would give every
+    /// exchange a side table, which makes each retain and release of it take the slow path.
+    var delegate: UpstreamDelegate?
     private var parser = HTTP1ResponseParser()
     /// Bytes read but not parsed yet (an incomplete line), or after a 101 the new protocol's bytes.
     private var unparsed: ByteBuffer?

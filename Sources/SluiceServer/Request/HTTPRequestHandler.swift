@@ -41,8 +41,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The backend read timeout of this connection's proxied requests (made by the first).
     var backendReadTimer: ReadDeadlineTimer?
     /// The codec right below, when there is one (not in handler tests): proxied responses are written to it
-    /// directly (`HTTP1ServerCodec+DirectWrites`).
-    weak var codec: HTTP1ServerCodec?
+    /// directly (`HTTP1ServerCodec+DirectWrites`). Strong and cleared when this handler leaves the pipeline (see
+    /// `HTTP1ServerCodec.receiver`).
+    var codec: HTTP1ServerCodec?
+    /// Its own context while in the pipeline, for parts the codec hands over as calls (`receive`).
+    private var ownContext: ChannelHandlerContext?
 
     init(runtime: SiteRuntime, connection: ConnectionInfo, limits: ConnectionLimits) {
         self.runtime = runtime
@@ -50,8 +53,21 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.limits = limits
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        ownContext = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        ownContext = nil
+        codec = nil
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        handle(unwrapInboundIn(data), context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             requestHead(head, context: context)
         case .body(let buffer):
@@ -205,4 +221,12 @@ struct RequestRecord {
     var status = 0
     var bodyBytes: Int64 = 0
     var responseHeaders = HTTPHeaders()
+}
+
+extension HTTPRequestHandler: HTTP1RequestReceiver {
+    func receive(_ part: HTTPServerRequestPart) -> Bool {
+        guard let context = ownContext else { return false }
+        handle(part, context: context)
+        return true
+    }
 }

@@ -36,6 +36,7 @@ enum HTTPChannelSetup {
         try pipeline.addHandler(codec)
         let handler = HTTPRequestHandler(runtime: runtime, connection: connection, limits: limits)
         handler.codec = codec
+        codec.receiver = handler
         try pipeline.addHandler(handler)
     }
 }
