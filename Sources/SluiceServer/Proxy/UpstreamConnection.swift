@@ -48,7 +48,7 @@ final class UpstreamConnection: @unchecked Sendable {
     /// The exchange now using the connection (nil while idle in the pool).
     func attach(_ delegate: UpstreamDelegate?) {
         eventLoop.preconditionInEventLoop()
-        handler.delegate = delegate
+        handler.attach(delegate)
         handler.setReadsPaused(false, context: nil)
     }
 

@@ -34,6 +34,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var closed = false
     /// A socket error (a reset) ended the connection: a body read until close is cut, not complete.
     private var lost = false
+    /// `channelInactive` has run: the connection is gone.
+    private var inactive = false
     private var paused = false
     /// After a 101, once the exchange hands the connection over to a tunnel: no more reports.
     private var tunnelling = false
@@ -136,7 +138,20 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         onClose = nil
     }
 
+    /// Hands the connection to `delegate` (nil: back to its pool). A connection that closed in the meantime (idle
+    /// on another event loop while the lease hopped there, and the backend dropped it) is reported closed at
+    /// once instead: its exchange then re-sends or fails over as for any connection lost before an answer,
+    /// rather than writing into the void and waiting for its read timeout.
+    func attach(_ delegate: UpstreamDelegate?) {
+        if inactive, let delegate {
+            delegate.upstreamClosed()
+            return
+        }
+        self.delegate = delegate
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        inactive = true
         let wasParsing = parsing
         closed = true
         // The end of a body read until close, or an error if the backend stopped inside a response. Not when

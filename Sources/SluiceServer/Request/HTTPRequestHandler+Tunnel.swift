@@ -45,8 +45,15 @@ enum TunnelSetup {
         let (clientGlue, upstreamGlue) = TunnelGlueHandler.matchedPair()
         let clientPipeline = client.pipeline.syncOperations
         let upstreamPipeline = upstream.pipeline.syncOperations
-        try clientPipeline.addHandler(clientGlue)
-        try upstreamPipeline.addHandler(upstreamGlue)
+        do {
+            try clientPipeline.addHandler(clientGlue)
+            try upstreamPipeline.addHandler(upstreamGlue)
+        } catch {
+            // The pair points at itself; unlinked, neither keeps the other alive (the caller closes both channels).
+            clientGlue.unlink()
+            upstreamGlue.unlink()
+            throw error
+        }
         _ = client.setOption(.allowRemoteHalfClosure, value: true)
         _ = upstream.setOption(.allowRemoteHalfClosure, value: true)
         // Everything HTTP goes; the codec leaves last (on the next tick) and hands its unparsed bytes to the glue.

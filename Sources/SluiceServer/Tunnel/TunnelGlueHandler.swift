@@ -26,6 +26,11 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
     }
 
+    /// Forgets the partner (a pair that never made it into both pipelines).
+    func unlink() {
+        partner = nil
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         partner = nil

@@ -96,6 +96,17 @@ import Testing
         #expect(Array(recorder.events.suffix(2)) == ["failed \(HTTP1ResponseError.truncatedBody)", "closed"])
     }
 
+    /// A lease that reaches a connection after it closed (it hopped loops meanwhile) learns of the close at once.
+    @Test func attachingToAClosedConnectionReportsTheClose() throws {
+        let (channel, handler, recorder) = try Self.setUp()
+        handler.delegate = nil
+        channel.pipeline.fireChannelInactive()
+        #expect(recorder.events.isEmpty)
+        handler.attach(recorder)
+        #expect(recorder.events == ["closed"])
+        #expect(handler.delegate == nil)
+    }
+
     @Test func endOfInputInsideABodyIsAnError() throws {
         let (channel, _, recorder) = try Self.setUp()
         try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc"))
