@@ -6,7 +6,7 @@ import SluiceCore
 /// connection's event loop. The decisions (which failure gives which status, when to retry, when a
 /// connection may be reused) are `ProxyRequestStateMachine`'s; this class runs its actions: balancer,
 /// pool, upstream writes, client writes, timers.
-final class ProxyExchange: UpstreamDelegate {
+final class ProxyExchange {
     typealias Machine = ProxyRequestStateMachine
 
     unowned let handler: HTTPRequestHandler
@@ -113,99 +113,6 @@ final class ProxyExchange: UpstreamDelegate {
     func clientWritable() {
         guard let connection else { return }
         hop(connection.eventLoop) { connection.setReadsPaused(false) }
-    }
-
-    // MARK: Upstream events (upstream loop → client loop)
-
-    // On the client's own loop (the usual case) each event is handled in place: passing it through
-    // `onClientLoop` would allocate the escaping closure first.
-    func upstreamHead(_ head: UpstreamResponseHead) {
-        if context.eventLoop.inEventLoop {
-            receivedHead(head)
-        } else {
-            onClientLoop { self.receivedHead(head) }
-        }
-    }
-
-    func upstreamBody(_ bytes: ByteBuffer) {
-        if context.eventLoop.inEventLoop {
-            receivedBody(bytes)
-        } else {
-            onClientLoop { self.receivedBody(bytes) }
-        }
-    }
-
-    func upstreamEnd() {
-        if context.eventLoop.inEventLoop {
-            receivedEnd()
-        } else {
-            onClientLoop { self.receivedEnd() }
-        }
-    }
-
-    /// Everything one backend read produced (head, body parts) goes to the client in one flush: a streamed
-    /// response is still sent as it arrives, read by read, without a syscall per part.
-    func upstreamReadComplete() {
-        if context.eventLoop.inEventLoop {
-            readComplete()
-        } else {
-            onClientLoop { self.readComplete() }
-        }
-    }
-
-    private func readComplete() {
-        if responseHead != nil && !finished { handler.flushProxied(context: context) }
-    }
-
-    func upstreamFailed(_ error: Error) {
-        onClientLoop {
-            guard !self.finished else { return }
-            self.handler.runtime.errorLog.error("backend \(self.backendName): malformed response: \(error)")
-            self.run(self.machine.malformedResponse())
-        }
-    }
-
-    func upstreamLost(_ error: Error) {
-        onClientLoop {
-            guard !self.finished, self.connection != nil else { return }
-            self.handler.runtime.errorLog.error("backend \(self.backendName): connection lost: \(error)")
-        }
-    }
-
-    func upstreamClosed() {
-        onClientLoop {
-            guard !self.finished, self.connection != nil else { return }
-            self.run(self.machine.backendClosed(now: self.now))
-        }
-    }
-
-    func upstreamWritabilityChanged(_ writable: Bool) {
-        onClientLoop {
-            // Once finished the client may be gone, and with it the handler (held `unowned`).
-            guard !self.finished else { return }
-            self.handler.setClientReadsPaused(!writable, context: self.context)
-        }
-    }
-
-    func receivedHead(_ head: UpstreamResponseHead) {
-        guard !finished else { return }
-        responseHead = head
-        if head.status.code >= 200 { cancelWaitTimer() }
-        run(machine.responseHead(status: Int(head.status.code)))
-        if head.status.code >= 200 { armReadTimer() }
-    }
-
-    func receivedBody(_ buffer: ByteBuffer) {
-        guard !finished else { return }
-        armReadTimer()
-        run(machine.responseBodyPart(), body: buffer)
-    }
-
-    func receivedEnd() {
-        guard !finished else { return }
-        cancelTimers()
-        let reusable = responseHead?.isKeepAlive ?? false
-        run(machine.responseEnd(reusable: reusable))
     }
 
     // MARK: Actions

@@ -150,7 +150,11 @@ final class UpstreamPool: Sendable {
         UpstreamConnection.connect(to: address, on: eventLoop, timeout: connectTimeout, id: id).whenComplete { result in
             switch result {
             case .success(let connection):
-                connection.handler.onClose = { [weak self] in self?.closed(id) }
+                // A strong capture: the pool → connection → handler → pool cycle ends with the connection's close
+                // (channelInactive drops `onClose`), which shutdown, the idle sweep or the backend always brings.
+                // A weak one would give the pool a side table and slow every retain and release of it, which
+                // each proxied request does several times.
+                connection.handler.onClose = { self.closed(id) }
                 let action = self.state.withLock { state -> Machine.Action in
                     state.connections[id.rawValue] = connection
                     return state.machine.connectionEstablished(id, now: Self.now)
@@ -181,8 +185,8 @@ final class UpstreamPool: Sendable {
     private func scheduleIdleSweep(at deadline: UInt64) {
         let loop = loops[0]
         let delay = TimeAmount.nanoseconds(Int64(deadline) - Int64(Self.now))
-        let task = loop.scheduleTask(in: max(delay, .milliseconds(1))) { [weak self] in
-            guard let self else { return }
+        // Holds the pool until it fires or is replaced (no `weak`: see `open`).
+        let task = loop.scheduleTask(in: max(delay, .milliseconds(1))) {
             let action = self.state.withLock { $0.machine.idleTimerFired(now: Self.now) }
             self.run(action)
         }
