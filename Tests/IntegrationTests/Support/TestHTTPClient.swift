@@ -79,13 +79,21 @@ final class TestHTTPConnection {
 
     // MARK: Sending
 
-    /// Sends a whole request (head, body, end) without waiting for the response.
+    /// Sends a whole request (head, body, end) without waiting for the response, in one write: a server that
+    /// answers on the head and closes (`Connection: close`) must not find the client still writing its end
+    /// (that write then failed with "I/O on closed channel" on a loaded machine).
     func send(_ request: TestHTTPRequest) async throws {
-        try await self.sendHead(request.head(authority: self.authority))
+        var parts: [HTTPClientRequestPart] = [.head(request.head(authority: self.authority))]
         if let body = request.body, body.readableBytes > 0 {
-            try await self.sendBody(body)
+            parts.append(.body(.byteBuffer(body)))
         }
-        try await self.sendEnd()
+        parts.append(.end(nil))
+        do {
+            try await self.outbound.write(contentsOf: parts)
+        } catch {
+            if self.deadline.hasExpired { throw TestClientError.timedOut("writing a request") }
+            throw error
+        }
     }
 
     func sendHead(_ head: HTTPRequestHead) async throws {
