@@ -5,7 +5,7 @@ import SluiceCore
 /// A backend's response head as `HTTP1ResponseParser` read it, its fields kept as bytes: one buffer of field
 /// lines, each `name: value\r\n` (the value without surrounding whitespace, in arrival order), and per field where
 /// its line is and what kind of name it has. Passing a response on then copies runs of lines instead of making
-/// two `String`s per field, an `HTTPHeaders`, a list and bytes again (`ProxiedHeadEncoder`).
+/// two `String`s per field, an `HTTPHeaders`, a list and bytes again (`ResponseHeadBuilder.encodeProxied`).
 struct UpstreamResponseHead: Equatable, Sendable {
     /// One field's line in `lines`.
     struct Field: Equatable, Sendable {
@@ -25,7 +25,7 @@ struct UpstreamResponseHead: Equatable, Sendable {
     var lines: ByteBuffer
     var fields: [Field]
     /// The connection may carry another request after this response (RFC 9112 §9.3: HTTP/1.1 unless
-    /// `Connection: close`, HTTP/1.0 only with `keep-alive`).
+    /// `Connection: close`, HTTP/1.0 only with `keep-alive`; never when the close delimits the body).
     var isKeepAlive: Bool
     /// The backend's `Connection` names fields other than `close` / `keep-alive`, which are then hop-by-hop too
     /// (RFC 9110 §7.6.1): rare, and left to the general path.
