@@ -9,7 +9,10 @@ import SluiceCore
 final class ProxyExchange {
     typealias Machine = ProxyRequestStateMachine
 
-    unowned let handler: HTTPRequestHandler
+    /// Not retained (the handler owns the exchange). `unowned(unsafe)` is sound: `context` below is the handler's
+    /// own context, which keeps its handler for as long as it lives, and the exchange keeps `context`. A checked
+    /// `unowned` cost an unowned-retain and a release on every use, several times per request.
+    unowned(unsafe) let handler: HTTPRequestHandler
     let context: ChannelHandlerContext
     let route: ProxyRoute
     let routed: RoutedRequest
