@@ -123,11 +123,9 @@ extension HTTP1RequestParser {
 
         // Upgrade is ignored in HTTP/1.0 (RFC 9110 §7.8); CONNECT turns into a tunnel on a 2xx.
         pausesAfterMessage = head.method == .CONNECT || (head.hasUpgrade && isHTTP11)
-        if chunked {
-            chunkedBodyBytes = 0
-            state = .chunkSize
-        } else if length > 0 {
-            state = .fixedBody(remaining: length)
+        if chunked || length > 0 {
+            body = HTTP1BodyReader(chunked ? .chunked : .length(length))
+            state = .body
         } else {
             state = .messageEnd
         }

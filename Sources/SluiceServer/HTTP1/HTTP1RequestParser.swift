@@ -31,16 +31,8 @@ public struct HTTP1RequestParser: Sendable {
         case headerLines
         /// The head was returned and the request has no body: `.end` comes next.
         case messageEnd
-        /// A `Content-Length` body with this many bytes still to come.
-        case fixedBody(remaining: Int)
-        /// A chunked body, before a chunk-size line.
-        case chunkSize
-        /// Inside a chunk with this many data bytes still to come.
-        case chunkData(remaining: Int)
-        /// After a chunk's data, before its CRLF.
-        case chunkDataEnd
-        /// After the last chunk, reading trailer lines up to the empty line.
-        case trailerLines
+        /// Reading the body (`body`).
+        case body
         /// A request that asked to switch protocols ended: the bytes that follow may not be HTTP.
         case pausedForUpgrade
         /// An error was returned (or input ended mid-request): nothing more is parsed.
@@ -57,10 +49,8 @@ public struct HTTP1RequestParser: Sendable {
     var lineFinder = HTTP1LineFinder()
     /// Empty lines skipped before the current request line.
     var emptyLines = 0
-    /// Bytes of chunk data received in the current chunked body.
-    var chunkedBodyBytes = 0
-    /// The trailer section of a chunked body being read.
-    var trailers = HTTP1TrailerSection()
+    /// The body being read, in state `.body`.
+    var body = HTTP1BodyReader(.length(0))
     /// Whether the request being read asked to switch protocols (so parsing pauses after it).
     var pausesAfterMessage = false
 
@@ -73,47 +63,19 @@ public struct HTTP1RequestParser: Sendable {
     ///
     /// Never reads past the event it returns: pipelined requests stay in the buffer until asked for.
     public mutating func next(from buffer: inout ByteBuffer) -> Event? {
-        while true {
-            switch state {
-            case .requestLine, .headerLines:
-                return parseHead(from: &buffer)
+        switch state {
+        case .requestLine, .headerLines:
+            return parseHead(from: &buffer)
 
-            case .messageEnd:
-                finishMessage()
-                return .end(nil)
+        case .messageEnd:
+            finishMessage()
+            return .end(nil)
 
-            case .fixedBody(let remaining):
-                guard let slice = readBodySlice(from: &buffer, upTo: remaining) else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .messageEnd : .fixedBody(remaining: left)
-                return .body(slice)
+        case .body:
+            return readBody(from: &buffer)
 
-            case .chunkSize:
-                switch parseChunkSizeLine(from: &buffer) {
-                case .needMoreData: return nil
-                case .failed(let error): return fail(error)
-                case .progressed: continue
-                }
-
-            case .chunkData(let remaining):
-                guard let slice = readBodySlice(from: &buffer, upTo: remaining) else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
-                return .body(slice)
-
-            case .chunkDataEnd:
-                switch parseChunkDataEnd(from: &buffer) {
-                case .needMoreData: return nil
-                case .failed(let error): return fail(error)
-                case .progressed: continue
-                }
-
-            case .trailerLines:
-                return parseTrailers(from: &buffer)
-
-            case .pausedForUpgrade, .failed:
-                return nil
-            }
+        case .pausedForUpgrade, .failed:
+            return nil
         }
     }
 
@@ -123,7 +85,7 @@ public struct HTTP1RequestParser: Sendable {
     public mutating func inputEnded() -> HTTP1RequestError? {
         defer { state = .failed }
         switch state {
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailerLines:
+        case .body:
             return .truncatedBody
         case .messageEnd, .requestLine, .headerLines, .pausedForUpgrade, .failed:
             return nil
@@ -142,7 +104,7 @@ public struct HTTP1RequestParser: Sendable {
     /// sending (or owes) a body.
     public var isInsideRequest: Bool {
         switch state {
-        case .messageEnd, .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailerLines: return true
+        case .messageEnd, .body: return true
         case .requestLine, .headerLines, .pausedForUpgrade, .failed: return false
         }
     }
@@ -174,10 +136,30 @@ public struct HTTP1RequestParser: Sendable {
         emptyLines = 0
     }
 
-    /// Up to `limit` readable bytes as a slice of `buffer` (no copy), or nil if none are buffered.
-    private func readBodySlice(from buffer: inout ByteBuffer, upTo limit: Int) -> ByteBuffer? {
-        let count = min(limit, buffer.readableBytes)
-        guard count > 0 else { return nil }
-        return buffer.readSlice(length: count)
+    /// The body's next part, with the request's limits: chunks past `server.max-request-size` are 413, a
+    /// trailer section is bounded like a head.
+    private mutating func readBody(from buffer: inout ByteBuffer) -> Event? {
+        let bodyLimits = HTTP1BodyReader.Limits(
+            maxChunkLineLength: limits.maxChunkLineLength, maxChunkedBytes: limits.maxRequestBodySize,
+            maxTrailerBytes: limits.maxRequestFieldSize, maxTrailerCount: limits.maxHeaderCount)
+        switch body.next(from: &buffer, finder: &lineFinder, limits: bodyLimits, parseField: Self.parseFieldLine) {
+        case .body(let slice):
+            return .body(slice)
+        case .end(let trailers):
+            finishMessage()
+            return .end(trailers)
+        case .needMoreData:
+            return nil
+        case .failed(let failure):
+            switch failure {
+            case .chunkLineTooLong: return fail(.chunkLineTooLong)
+            case .invalidChunkSize: return fail(.invalidChunkSize)
+            case .invalidChunkDelimiter: return fail(.invalidChunkDelimiter)
+            case .bodyTooLarge: return fail(.bodyTooLarge)
+            case .trailersTooLarge: return fail(.headerSectionTooLarge)
+            case .tooManyTrailers: return fail(.tooManyHeaders)
+            case .field(let error): return fail(error)
+            }
+        }
     }
 }

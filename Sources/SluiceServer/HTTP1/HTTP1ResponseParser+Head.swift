@@ -208,15 +208,22 @@ extension HTTP1ResponseParser {
             state = .messageEnd
         } else if let codings = head.transferCodings {
             guard codings > 0, head.lastCodingIsChunked else { return fail(.unsupportedTransferCoding) }
-            state = .chunkSize
+            body = HTTP1BodyReader(.chunked)
+            state = .body
         } else if let length = head.contentLength {
-            state = length > 0 ? .fixedBody(remaining: length) : .messageEnd
+            if length > 0 {
+                body = HTTP1BodyReader(.length(length))
+                state = .body
+            } else {
+                state = .messageEnd
+            }
         } else {
-            state = .untilClose
+            body = HTTP1BodyReader(.untilClose)
+            state = .body
         }
         var parsed = head.fields.finish(version: head.version, status: HTTPResponseStatus(statusCode: status))
         // A body delimited by the close ends the connection, whatever `Connection` said (RFC 9112 §9.3).
-        if case .untilClose = state { parsed.isKeepAlive = false }
+        if case .body = state, body.readsUntilClose { parsed.isKeepAlive = false }
         return .head(parsed)
     }
 }

@@ -57,18 +57,8 @@ struct HTTP1ResponseParser {
         case headerLines
         /// The head was returned and the response has no (more) body: `.end` comes next.
         case messageEnd
-        /// A `Content-Length` body with this many bytes still to come.
-        case fixedBody(remaining: Int)
-        /// A body without length: it ends when the backend closes (RFC 9112 §6.3 rule 8).
-        case untilClose
-        /// A chunked body, before a chunk-size line.
-        case chunkSize
-        /// Inside a chunk with this many data bytes still to come.
-        case chunkData(remaining: Int)
-        /// After a chunk's data, before its CRLF.
-        case chunkDataEnd
-        /// After the last chunk, reading trailer lines up to the empty line.
-        case trailerLines
+        /// Reading the body (`body`).
+        case body
         /// A `101` ended: the bytes that follow belong to the new protocol.
         case switchedProtocols
         /// An error was returned, or input ended: nothing more is parsed.
@@ -89,8 +79,8 @@ struct HTTP1ResponseParser {
     var emptyLines = 0
     /// The response being read is a `101`: parsing stops after its end.
     var switchesAfterMessage = false
-    /// The trailer section of a chunked body being read.
-    var trailers = HTTP1TrailerSection()
+    /// The body being read, in state `.body`.
+    var body = HTTP1BodyReader(.length(0))
 
     init(limits: Limits = .init()) {
         self.limits = limits
@@ -111,51 +101,19 @@ struct HTTP1ResponseParser {
     /// The next event the buffered bytes allow, consuming the bytes it covers; nil when more input
     /// is needed (or parsing has stopped after a 101 or an error).
     mutating func next(from buffer: inout ByteBuffer) -> Event? {
-        while true {
-            switch state {
-            case .statusLine, .headerLines:
-                return parseHead(from: &buffer)
+        switch state {
+        case .statusLine, .headerLines:
+            return parseHead(from: &buffer)
 
-            case .messageEnd:
-                finishMessage()
-                return .end(nil)
+        case .messageEnd:
+            finishMessage()
+            return .end(nil)
 
-            case .fixedBody(let remaining):
-                guard let slice = readBodySlice(from: &buffer, upTo: remaining) else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .messageEnd : .fixedBody(remaining: left)
-                return .body(slice)
+        case .body:
+            return readBody(from: &buffer)
 
-            case .untilClose:
-                guard let slice = readBodySlice(from: &buffer, upTo: .max) else { return nil }
-                return .body(slice)
-
-            case .chunkSize:
-                switch parseChunkSizeLine(from: &buffer) {
-                case .needMoreData: return nil
-                case .failed(let error): return fail(error)
-                case .progressed: continue
-                }
-
-            case .chunkData(let remaining):
-                guard let slice = readBodySlice(from: &buffer, upTo: remaining) else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
-                return .body(slice)
-
-            case .chunkDataEnd:
-                switch parseChunkDataEnd(from: &buffer) {
-                case .needMoreData: return nil
-                case .failed(let error): return fail(error)
-                case .progressed: continue
-                }
-
-            case .trailerLines:
-                return parseTrailers(from: &buffer)
-
-            case .switchedProtocols, .failed:
-                return nil
-            }
+        case .switchedProtocols, .failed:
+            return nil
         }
     }
 
@@ -167,16 +125,16 @@ struct HTTP1ResponseParser {
     mutating func inputEnded(unconsumed: Int, reset: Bool = false) -> Event? {
         defer { state = .failed }
         switch state {
-        case .untilClose:
+        case .body where body.readsUntilClose:
             return reset ? .error(.truncatedBody) : .end(nil)
+        case .body:
+            return .error(.truncatedBody)
         case .messageEnd:
             return .end(nil)
         case .statusLine:
             return unconsumed > 0 ? .error(.truncatedHead) : nil
         case .headerLines:
             return .error(.truncatedHead)
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailerLines:
-            return .error(.truncatedBody)
         case .switchedProtocols, .failed:
             return nil
         }
@@ -194,10 +152,31 @@ struct HTTP1ResponseParser {
         emptyLines = 0
     }
 
-    /// Up to `limit` readable bytes as a slice of `buffer` (no copy), or nil if none are buffered.
-    private func readBodySlice(from buffer: inout ByteBuffer, upTo limit: Int) -> ByteBuffer? {
-        let count = min(limit, buffer.readableBytes)
-        guard count > 0 else { return nil }
-        return buffer.readSlice(length: count)
+    /// The body's next part; a trailer section is bounded like a head.
+    private mutating func readBody(from buffer: inout ByteBuffer) -> Event? {
+        let bodyLimits = HTTP1BodyReader.Limits(
+            maxChunkLineLength: limits.maxChunkLineLength, maxChunkedBytes: nil, maxTrailerBytes: limits.maxHeadSize,
+            maxTrailerCount: limits.maxHeaderCount)
+        let step = body.next(from: &buffer, finder: &lineFinder, limits: bodyLimits) { line in
+            HTTP1FieldLine.parse(line).mapError(Self.error)
+        }
+        switch step {
+        case .body(let slice):
+            return .body(slice)
+        case .end(let trailers):
+            finishMessage()
+            return .end(trailers)
+        case .needMoreData:
+            return nil
+        case .failed(let failure):
+            switch failure {
+            case .chunkLineTooLong: return fail(.chunkLineTooLong)
+            case .invalidChunkSize, .bodyTooLarge: return fail(.invalidChunkSize)  // no bound on a response's chunks
+            case .invalidChunkDelimiter: return fail(.invalidChunkDelimiter)
+            case .trailersTooLarge: return fail(.headSectionTooLarge)
+            case .tooManyTrailers: return fail(.tooManyHeaders)
+            case .field(let error): return fail(error)
+            }
+        }
     }
 }
