@@ -121,6 +121,13 @@ final class CodecHarness {
         _ = try? channel.finish(acceptAlreadyClosed: true)
     }
 
+    /// Holds the completion of every write from now on (see `WriteGate`), as a socket whose send buffer is full.
+    func gateWrites() throws -> WriteGate {
+        let gate = WriteGate()
+        try channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        return gate
+    }
+
     func send(_ text: String) throws {
         try channel.writeInbound(ByteBuffer(string: text))
         if autoRead { channel.read() }

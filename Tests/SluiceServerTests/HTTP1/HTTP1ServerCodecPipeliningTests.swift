@@ -196,8 +196,7 @@ import Testing
 
     @Test func aLaterAnswerWithConnectionCloseStopsTheNextRequestAndClosesOnceWritten() throws {
         let harness = try CodecHarness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send(Self.get1 + Self.get2)
         #expect(harness.recorder.take() == ["head GET /1", "end"])
         harness.respond(fields: [("Connection", "close")], body: "one")  // max-keep-alive-requests reached
@@ -261,8 +260,7 @@ import Testing
 
     @Test func quiescingAConnectionWhoseResponseIsStillBeingWrittenClosesOnceItIs() throws {
         let harness = try CodecHarness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send(Self.get1)
         harness.respond(body: "one")
         harness.channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())

@@ -135,8 +135,7 @@ import Testing
         // A large file to a slow client, as the static path sends it: the head, the file region and the
         // `.end` (whose promise closes the file) are passed down at once; the socket drains for long.
         let harness = try Self.harness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
         let handle = try NIOFileHandle(_deprecatedPath: "/dev/null")
         defer { try? handle.close() }
@@ -160,8 +159,7 @@ import Testing
     @Test func theKeepAliveIdleLimitWaitsForASmallResponseToBeWrittenToo() throws {
         // No promise from the handler: the codec puts its own on the last write.
         let harness = try Self.harness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.respond(body: "small")
         harness.channel.embeddedEventLoop.advanceTime(by: .seconds(100))
@@ -174,8 +172,7 @@ import Testing
     @Test func aResponseEndedWhileTheChannelIsUnwritableGetsTheWholeLimitOnceWritten() throws {
         // More than the high watermark still queued at `.end`: its last write is watched.
         let harness = try Self.harness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.channel.isWritable = false
         harness.respond(body: String(repeating: "x", count: 5000))
@@ -190,8 +187,7 @@ import Testing
 
     @Test func theKeepAliveIdleLimitWaitsForAnAnswerDecidedAtTheHeadToBeWritten() throws {
         let harness = try Self.harness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n")
         harness.respond(body: "early")
         try harness.send("ab")
@@ -204,8 +200,7 @@ import Testing
 
     @Test func aPipelinedRequestIsTakenWhileThePreviousResponseIsStillBeingWritten() throws {
         let harness = try Self.harness()
-        let gate = WriteGate()
-        try harness.channel.pipeline.syncOperations.addHandler(gate, position: .first)
+        let gate = try harness.gateWrites()
         try harness.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
         harness.respond(body: "one")
         #expect(harness.recorder.take() == ["head GET /1", "end", "head GET /2", "end"])

@@ -71,3 +71,12 @@ func runParser(
 func runParser(_ text: String, limits: HTTP1RequestLimits = .init(), endOfInput: Bool = false) -> [Step] {
     runParser([Array(text.utf8)], limits: limits, endOfInput: endOfInput).steps
 }
+
+/// Whether `slice`'s bytes lie inside `buffer`'s storage: a body part handed out without a copy.
+func isSlice(_ slice: ByteBuffer, of buffer: ByteBuffer) -> Bool {
+    slice.withUnsafeReadableBytes { sliceBytes in
+        buffer.withVeryUnsafeBytes { all in
+            sliceBytes.baseAddress! >= all.baseAddress! && sliceBytes.baseAddress! < all.baseAddress! + all.count
+        }
+    }
+}
