@@ -12,32 +12,15 @@ extension HTTP1ServerCodec {
     /// HTTP/1.0 client that keeps it, and the empty line.
     func writeEncodedHead(_ head: consuming EncodedResponseHead, version: HTTPVersion) {
         guard let context, !isClosing else { return }
-        let code = head.status.code
-        let isFinal = code >= 200 || code == 101
-        var keepAlive = head.keepAlive
-        if isFinal {
-            responseHeads += 1
-            if upgradeRequest != nil { upgradeAnswered(head.status) }
-            if !keepAlive {
-                responseEndsConnection()
-            } else if isQuiescing {
-                keepAlive = false
-            }
-        }
-        isChunked = false
-        if head.status.mayHaveResponseBody && !head.hasContentLength && !(isFinal && answeringHEAD)
-            && version.minor >= 1
-        {
-            head.bytes.writeStaticString("Transfer-Encoding: chunked\r\n")
-            isChunked = true
-        }
-        if !keepAlive {
+        let decision = beginResponseHead(
+            head.status, version: version, keepsAlive: head.keepAlive, hasContentLength: head.hasContentLength)
+        if decision.chunked { head.bytes.writeStaticString("Transfer-Encoding: chunked\r\n") }
+        if !head.keepAlive || decision.sayClose {
             head.bytes.writeStaticString("Connection: close\r\n")
         } else if version.minor == 0 {
             head.bytes.writeStaticString("Connection: keep-alive\r\n")
         }
         head.bytes.writeStaticString("\r\n")
-        if isFinal { suppressesBody = answeringHEAD }
         passHeld(context: context)
         holdHead(head.bytes)
     }

@@ -19,46 +19,50 @@ extension HTTP1ServerCodec {
     /// Bodies up to this size are copied into the held head's buffer rather than written on their own.
     static let bodyJoinLimit = 1024
 
-    func writeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        var head = head
-        let code = head.status.code
-        let isFinal = code >= 200 || code == 101
-        var layout = HeadLayout(head)
+    /// What the codec decides for every response head, however it was encoded (here or by the handler,
+    /// `writeEncodedHead`): it counts a final head, notes an upgrade's answer and whether the connection ends
+    /// after it, and returns whether the head must say `Connection: close` because the server is quiescing
+    /// (graceful shutdown: the connection's last response) and whether the body goes chunked.
+    func beginResponseHead(
+        _ status: HTTPResponseStatus, version: HTTPVersion, keepsAlive: Bool, hasContentLength: Bool
+    ) -> (sayClose: Bool, chunked: Bool) {
+        let isFinal = status.code >= 200 || status.code == 101
+        var sayClose = false
         if isFinal {
             responseHeads += 1
-            if upgradeRequest != nil { upgradeAnswered(head.status) }
-            if !layout.keepsAlive(head.version) {
+            if upgradeRequest != nil { upgradeAnswered(status) }
+            if !keepsAlive {
                 responseEndsConnection()
             } else if isQuiescing {
-                // Graceful shutdown: this is the connection's last response.
-                head.headers.replaceOrAdd(name: "Connection", value: "close")
-                layout = HeadLayout(head)
+                sayClose = true
             }
+            suppressesBody = answeringHEAD
         }
-        var extraField: StaticString?
-        isChunked = false
-        if !head.status.mayHaveResponseBody {
-            if layout.hasContentLength || layout.hasTransferEncoding {
-                head.headers.remove(name: "Content-Length")
-                head.headers.remove(name: "Transfer-Encoding")
-                layout = HeadLayout(head)
-            }
-        } else if layout.hasContentLength {
-            if layout.hasTransferEncoding {
-                head.headers.remove(name: "Transfer-Encoding")
-                layout = HeadLayout(head)
-            }
-        } else if isFinal && answeringHEAD {
-            // No body follows whatever the fields say: nothing to add.
-        } else if head.version.major == 1 && head.version.minor >= 1 {
-            if layout.hasTransferEncoding {
-                head.headers.remove(name: "Transfer-Encoding")
-                layout = HeadLayout(head)
-            }
-            extraField = "Transfer-Encoding: chunked\r\n"
-            isChunked = true
+        isChunked =
+            status.mayHaveResponseBody && !hasContentLength && !(isFinal && answeringHEAD)
+            && version.major == 1 && version.minor >= 1
+        return (sayClose, isChunked)
+    }
+
+    func writeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        var head = head
+        var layout = HeadLayout(head)
+        let decision = beginResponseHead(
+            head.status, version: head.version, keepsAlive: layout.keepsAlive(head.version),
+            hasContentLength: layout.hasContentLength)
+        if decision.sayClose {
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+            layout = HeadLayout(head)
         }
-        if isFinal { suppressesBody = answeringHEAD }
+        // No content: no framing fields. A length wins over a coding; a chunked body gets Sluice's own.
+        let dropsLength = !head.status.mayHaveResponseBody && layout.hasContentLength
+        let dropsCoding = layout.hasTransferEncoding && (!head.status.mayHaveResponseBody || layout.hasContentLength || decision.chunked)
+        if dropsLength || dropsCoding {
+            if dropsLength { head.headers.remove(name: "Content-Length") }
+            if dropsCoding { head.headers.remove(name: "Transfer-Encoding") }
+            layout = HeadLayout(head)
+        }
+        let extraField: StaticString? = decision.chunked ? "Transfer-Encoding: chunked\r\n" : nil
         let bytes = encodeHead(head, layout: layout, extraField: extraField, allocator: context.channel.allocator)
         passHeld(context: context)
         hold(.byteBuffer(bytes), promise: promise, isOurs: true)
@@ -167,32 +171,14 @@ extension HTTP1ServerCodec {
     func encodeHead(
         _ head: HTTPResponseHead, layout: HeadLayout, extraField: StaticString?, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        let version = head.version
-        let isCommonVersion = version.major == 1 && (version.minor == 0 || version.minor == 1)
-        let code = Int(head.status.code)
         let reason = head.status.reasonPhrase
-        // "HTTP/1.1 200 OK\r\n", the fields, the extra field, "\r\n"
-        var size =
-            (isCommonVersion ? 8 : 6 + PresizedByteWriter.decimalDigits(version.major) + PresizedByteWriter.decimalDigits(version.minor))
-            + 1 + PresizedByteWriter.decimalDigits(code) + 1 + reason.utf8.count + 2 + layout.fieldBytes + 2
+        // The status line, the fields, the extra field, "\r\n"
+        var size = PresizedByteWriter.statusLineSize(head.version, head.status, reason: reason) + layout.fieldBytes + 2
         if let extraField { size += extraField.utf8CodeUnitCount }
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var out = PresizedByteWriter(raw)
-            if isCommonVersion {
-                out.append("HTTP/1.")
-                out.append(version.minor == 0 ? 0x30 : 0x31)
-            } else {
-                out.append("HTTP/")
-                out.appendDecimal(version.major)
-                out.append(0x2E)
-                out.appendDecimal(version.minor)
-            }
-            out.append(0x20)
-            out.appendDecimal(code)
-            out.append(0x20)
-            out.append(reason)
-            out.append("\r\n")
+            out.appendStatusLine(head.version, head.status, reason: reason)
             for (name, value) in head.headers {
                 out.append(name)
                 out.append(": ")

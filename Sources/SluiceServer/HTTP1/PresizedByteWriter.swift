@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 /// Appends to memory sized beforehand: an HTTP head (the client's response, the backend's request) encoded
 /// in one pass, each string one memory copy, with no growth checks per piece (the caller computed the size).
@@ -38,6 +39,30 @@ struct PresizedByteWriter {
         if copied == nil {
             for byte in string.utf8 { append(byte) }
         }
+    }
+
+    /// `HTTP/x.y code reason` CRLF (RFC 9112 §4), `statusLineSize` bytes.
+    mutating func appendStatusLine(_ version: HTTPVersion, _ status: HTTPResponseStatus, reason: String) {
+        if version.major == 1 && version.minor <= 1 {
+            append("HTTP/1.")
+            append(version.minor == 0 ? 0x30 : 0x31)
+        } else {
+            append("HTTP/")
+            appendDecimal(version.major)
+            append(0x2E)
+            appendDecimal(version.minor)
+        }
+        append(0x20)
+        appendDecimal(Int(status.code))
+        append(0x20)
+        append(reason)
+        append("\r\n")
+    }
+
+    static func statusLineSize(_ version: HTTPVersion, _ status: HTTPResponseStatus, reason: String) -> Int {
+        let versionSize =
+            version.major == 1 && version.minor <= 1 ? 8 : 6 + decimalDigits(version.major) + decimalDigits(version.minor)
+        return versionSize + 1 + decimalDigits(Int(status.code)) + 1 + reason.utf8.count + 2
     }
 
     /// A field line: `name: value` CRLF.

@@ -48,8 +48,8 @@ extension ResponseHeadBuilder {
         var mapped: [(index: Int, value: String)] = []
         var mapperMade = false
         var mapper: ReverseMapper?
-        // "HTTP/1.1 200 " reason CRLF, then at most every line received.
-        var size = 15 + reason.utf8.count + head.lines.readableBytes
+        // The status line, then at most every line received.
+        var size = PresizedByteWriter.statusLineSize(version, status, reason: reason) + head.lines.readableBytes
         for (index, field) in head.fields.enumerated() {
             switch field.kind {
             case .server: hasServer = true
@@ -79,13 +79,7 @@ extension ResponseHeadBuilder {
         var buffer = allocator.buffer(capacity: size + EncodedResponseHead.tailRoom)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var out = PresizedByteWriter(raw)
-            out.append("HTTP/1.")
-            out.append(version.minor == 0 ? 0x30 : 0x31)
-            out.append(0x20)
-            out.appendDecimal(Int(status.code))
-            out.append(0x20)
-            out.append(reason)
-            out.append("\r\n")
+            out.appendStatusLine(version, status, reason: reason)
             if addsServer {
                 out.append("Server: ")
                 out.append(serverTag)
