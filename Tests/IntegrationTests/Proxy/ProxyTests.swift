@@ -302,6 +302,25 @@ import Testing
         }
     }
 
+    /// `proxy-core.rewrite-response` rules see the backend's fields (they take the string path).
+    @Test func responseRewriteRulesApply() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nX-Back: internal-7\r\nX-Other: o\r\nContent-Length: 0\r\n\r\n".utf8),
+            closeAfterReply: false)
+        defer { Task { await backend.stop() } }
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/" {
+              proxy-core.backends = ( "127.0.0.1:\(backend.port)" )
+              proxy-core.rewrite-response = ( "X-Back" => ( "^internal-(.*)" => "public-$1" ) )
+            }
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let response = try await TestHTTPClient.request(TestHTTPRequest("/a"), port: sluice.port)
+            #expect(response.header("X-Back") == "public-7" && response.header("X-Other") == "o")
+        }
+    }
+
     @Test func anInterimAnswerPassesWithoutHopByHopFields() async throws {
         let backend = try await ScriptedUpstream.start(
             reply: Array(("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nConnection: keep-alive\r\n\r\n"
