@@ -107,12 +107,14 @@ bench_wait_port() {
   return 1
 }
 
-# bench_stop PID: TERM, wait up to 5 s, then KILL it and the children it had.
+# bench_stop PID: TERM (and CONT, for a process held with SIGSTOP), wait up to 5 s, then KILL it and the children
+# it had.
 bench_stop() {
   local pid=$1 children
   kill -0 "$pid" 2>/dev/null || return 0
   children=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr -d ' ' || true)
   kill -TERM "$pid" 2>/dev/null || true
+  kill -CONT "$pid" 2>/dev/null || true
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then
     kill -KILL "$pid" 2>/dev/null || true

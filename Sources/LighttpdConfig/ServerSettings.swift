@@ -9,6 +9,8 @@ public struct ServerSettings: Sendable, Hashable {
     public var bind = ""
     /// `server.max-worker`: event loops. Default 0, meaning one per core.
     public var maxWorker = 0
+    /// `server.busy-poll`: microseconds an idle event loop polls before sleeping. Default 0 (sleep at once).
+    public var busyPoll = 0
     /// `server.errorlog`: default nil, meaning standard error.
     public var errorLog: String?
     /// `server.max-connections`: client connections open at once. Default 1024.
@@ -43,6 +45,7 @@ public struct ServerSettings: Sendable, Hashable {
         port = integer("server.port") ?? port
         bind = global["server.bind"]?.value.string ?? bind
         maxWorker = integer("server.max-worker") ?? maxWorker
+        busyPoll = integer("server.busy-poll") ?? busyPoll
         errorLog = global["server.errorlog"]?.value.string
         maxConnections = integer("server.max-connections") ?? maxConnections
         maxRequestFieldSize = integer("server.max-request-field-size") ?? maxRequestFieldSize

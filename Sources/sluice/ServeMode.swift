@@ -21,7 +21,9 @@ enum ServeMode {
             return 1
         }
         let logger = Logger(label: "sluice") { _ in handler }
-        let sluice = SluiceServer(threads: server.maxWorker, maxConnections: server.maxConnections)
+        let sluice = SluiceServer(
+            threads: server.maxWorker, maxConnections: server.maxConnections,
+            busyPoll: .microseconds(Int64(server.busyPoll)))
         do {
             sluice.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: sluice.group))
         } catch {
@@ -87,6 +89,10 @@ enum ServeMode {
         }
         if checked.site.config.listeners != server.runtimes.current.site.config.listeners {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
+        }
+        let running = server.runtimes.current.server, loaded = checked.site.server
+        if (loaded.maxWorker, loaded.busyPoll) != (running.maxWorker, running.busyPoll) {
+            logger.warning("sluice: server.max-worker or server.busy-poll changed; restart sluice for that part to take effect")
         }
         do {
             server.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: server.group))

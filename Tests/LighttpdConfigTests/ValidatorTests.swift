@@ -137,6 +137,15 @@ import Testing
         #expect(errors("$HTTP[\"host\"] == \"a\" { server.stat-cache-engine = \"disable\" }").first?.contains("can only be set outside conditions") == true)
     }
 
+    @Test func busyPollIsMicrosecondsOfTheWholeServer() {
+        #expect(ServerSettings().busyPoll == 0)
+        #expect(load("server.busy-poll = 50").config.server.busyPoll == 50)
+        #expect(errors("server.busy-poll = 20000") == [
+            "/srv/site/test.conf:1:20: error: 'server.busy-poll' must be between 0 and 10000, not 20000",
+        ])
+        #expect(errors("$HTTP[\"host\"] == \"a\" { server.busy-poll = 50 }").first?.contains("can only be set outside conditions") == true)
+    }
+
     @Test func serverSettingsDefaultsMatchTheKeyTable() {
         let defaults = ServerSettings()
         let documented: [(String, Int)] = [

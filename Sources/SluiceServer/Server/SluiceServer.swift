@@ -17,16 +17,26 @@ public final class SluiceServer: Sendable {
     /// Released before the loops stop: its deinit completes a promise on one of them.
     private let quiescingHelper: Mutex<ServerQuiescingHelper?>
     private let counter: ConnectionCounter
+    /// `server.busy-poll`: nil when the loops sleep as soon as they are idle (the default).
+    public let busyPoller: BusyPoller?
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// `threads`: event loops; 0 means one per core (`server.max-worker`). `maxConnections`:
-    /// `server.max-connections`. Install a runtime (built on `group`) before `start`.
-    public init(threads: Int = 0, maxConnections: Int) {
+    /// `server.max-connections`. `busyPoll`: how long an idle loop polls before it sleeps
+    /// (`server.busy-poll`; zero: it sleeps at once). Install a runtime (built on `group`) before `start`.
+    public init(threads: Int = 0, maxConnections: Int, busyPoll: TimeAmount = .zero) {
         let count = threads > 0 ? threads : System.coreCount
-        group = MultiThreadedEventLoopGroup(numberOfThreads: count)
+        if busyPoll > .zero {
+            let poller = BusyPoller(window: busyPoll)
+            busyPoller = poller
+            group = MultiThreadedEventLoopGroup(numberOfThreads: count, metricsDelegate: poller)
+        } else {
+            busyPoller = nil
+            group = MultiThreadedEventLoopGroup(numberOfThreads: count)
+        }
         holder = Mutex(nil)
         quiescingHelper = Mutex(ServerQuiescingHelper(group: group))
         counter = ConnectionCounter(limit: maxConnections)
@@ -57,6 +67,13 @@ public final class SluiceServer: Sendable {
     /// Binds every listener; returns the bound addresses (port 0 in a config gives an ephemeral port).
     public func start() async throws -> [SocketAddress] {
         let runtime = runtimes.current
+        if let busyPoller, !busyPoller.isAttached {
+            do {
+                try await busyPoller.attach(to: group)
+            } catch {
+                throw StartError(description: "server.busy-poll: cannot find the event loops' epoll descriptors: \(error)")
+            }
+        }
         var bound: [SocketAddress] = []
         var listeners = runtime.site.config.listeners
         if runtime.server.useIPv6, let main = listeners.first, case .inet("", let port) = main.address {

@@ -24,7 +24,9 @@ struct TestSluice: Sendable {
         guard loaded.isValid else {
             throw ConfigError(description: loaded.diagnostics.sorted.map(\.description).joined(separator: "\n"))
         }
-        let server = SluiceServer(threads: threads, maxConnections: loaded.site.server.maxConnections)
+        let server = SluiceServer(
+            threads: threads, maxConnections: loaded.site.server.maxConnections,
+            busyPoll: .microseconds(Int64(loaded.site.server.busyPoll)))
         do {
             server.install(
                 try SiteRuntime(

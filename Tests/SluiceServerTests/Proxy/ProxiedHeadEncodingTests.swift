@@ -186,7 +186,7 @@ import Testing
         harness.codec.writeBodyDirect(ByteBuffer(string: "ok"))
         let written = harness.channel.eventLoop.makePromise(of: Void.self)
         harness.codec.writeEndDirect(promise: written)
-        written.futureResult.whenComplete { _ in harness.channel.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { _ in harness.channel.close(promise: nil) }
         #expect(try harness.outboundText().hasSuffix("Connection: close\r\n\r\nok"))
         #expect(harness.recorder.take() == ["head GET /1", "end"])
         #expect(!harness.channel.isActive)

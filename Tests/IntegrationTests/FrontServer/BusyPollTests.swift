@@ -1,0 +1,47 @@
+import NIOCore
+import SluiceServer
+import Testing
+
+/// `server.busy-poll` end to end: a proxied and a static request through loops that poll instead of
+/// sleeping, answered as usual, the loops' spins counted, and the server stopping cleanly.
+@Suite struct BusyPollTests {
+    @Test func pollingLoopsServeProxiedAndStaticRequests() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("static/a.txt", "static bytes")
+        let upstream = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nproxied".utf8), closeAfterReply: false)
+        let config = """
+            server.busy-poll = 1000
+            server.document-root = "\(root.path)"
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/app" {
+              proxy-core.protocol = "http"
+              proxy-core.backends = ( "127.0.0.1:\(upstream.port)" )
+            }
+            """
+        try await TestSluice.with(config: config, threads: 2) { sluice in
+            let poller = try #require(sluice.server.busyPoller)
+            #expect(poller.window == .microseconds(1000))
+            #expect(poller.isAttached)
+            try await TestHTTPClient.withConnection(port: sluice.port) { connection in
+                for _ in 0..<5 {
+                    let proxied = try await connection.request(TestHTTPRequest("/app/x"))
+                    #expect(proxied.status == .ok)
+                    #expect(proxied.bodyString == "proxied")
+                    let file = try await connection.request(TestHTTPRequest("/static/a.txt"))
+                    #expect(file.bodyString == "static bytes")
+                }
+            }
+            let statistics = poller.statistics
+            #expect(statistics.spins > 0)
+            #expect(statistics.polls >= statistics.spins)
+        }
+        await upstream.stop()
+    }
+
+    @Test func withoutTheKeyNoPollerIsInstalled() async throws {
+        try await TestSluice.with(config: "server.document-root = \"/nonexistent\"") { sluice in
+            #expect(sluice.server.busyPoller == nil)
+        }
+    }
+}
