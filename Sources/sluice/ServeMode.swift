@@ -41,7 +41,8 @@ enum ServeMode {
             try? await sluice.group.shutdownGracefully()
             return 1
         }
-        let stop = await waitForSignals(server: sluice, source: source, logger: logger, handler: handler)
+        let stop = await waitForSignals(
+            server: sluice, started: checked.site, source: source, logger: logger, handler: handler)
         logger.info("sluice: \(stop), finishing in-flight requests (up to \(server.gracefulShutdownTimeout) s)")
         await sluice.shutdown(timeout: .seconds(Int64(server.gracefulShutdownTimeout)))
         if let pidFile = server.pidFile { unlink(pidFile) }
@@ -51,7 +52,7 @@ enum ServeMode {
 
     /// Handles SIGHUP and SIGUSR1 until SIGINT or SIGTERM arrives; returns the stopping signal's name.
     private static func waitForSignals(
-        server: SluiceServer, source: ConfigSource, logger: Logger, handler: ErrorLogHandler
+        server: SluiceServer, started: Site, source: ConfigSource, logger: Logger, handler: ErrorLogHandler
     ) async -> String {
         await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             let queue = DispatchQueue(label: "sluice.signals")
@@ -63,7 +64,7 @@ enum ServeMode {
                 signalSource.setEventHandler {
                     switch number {
                     case SIGHUP:
-                        reload(server: server, source: source, logger: logger)
+                        reload(server: server, started: started, source: source, logger: logger)
                     case SIGUSR1:
                         handler.reopen()
                         server.runtimes.current.reopenLogs()
@@ -79,18 +80,19 @@ enum ServeMode {
         }
     }
 
-    /// SIGHUP: load the config again; keep the running one if the new one has errors.
-    private static func reload(server: SluiceServer, source: ConfigSource, logger: Logger) {
+    /// SIGHUP: load the config again; keep the running one if the new one has errors. What is fixed at start
+    /// (listening sockets, event loops, busy polling) is compared with the config the process started with.
+    private static func reload(server: SluiceServer, started: Site, source: ConfigSource, logger: Logger) {
         let checked = SiteLoader.compile(source.load())
         guard checked.isValid else {
             for diagnostic in checked.diagnostics.sorted { logger.error("\(diagnostic)") }
             logger.error("sluice: reload failed; the running configuration stays in effect")
             return
         }
-        if checked.site.config.listeners != server.runtimes.current.site.config.listeners {
+        if checked.site.config.listeners != started.config.listeners {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
         }
-        let running = server.runtimes.current.server, loaded = checked.site.server
+        let running = started.server, loaded = checked.site.server
         if (loaded.maxWorker, loaded.busyPoll) != (running.maxWorker, running.busyPoll) {
             logger.warning("sluice: server.max-worker or server.busy-poll changed; restart sluice for that part to take effect")
         }

@@ -1,5 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 import NIOCore
 import NIOPosix
@@ -32,7 +36,7 @@ public final class BusyPoller: NIOEventLoopMetricsDelegate {
         public var description: String
     }
 
-    /// Spin counts summed over the loops (for the status page and tests).
+    /// Spin counts summed over the loops (for diagnostics and tests).
     public struct Statistics: Sendable, Equatable {
         /// Spins run (one per tick once attached).
         public var spins = 0
@@ -75,7 +79,7 @@ public final class BusyPoller: NIOEventLoopMetricsDelegate {
             until: info.endTime.uptimeNanoseconds &+ windowNanoseconds,
             now: { NIODeadline.now().uptimeNanoseconds },
             poll: {
-                switch Glibc.poll(&request, 1, 0) {
+                switch poll(&request, 1, 0) {
                 case 0: return .idle
                 case let count where count > 0:
                     return request.revents & Int16(POLLNVAL) != 0 ? .failed(errno: EBADF) : .ready

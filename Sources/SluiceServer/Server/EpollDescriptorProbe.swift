@@ -1,36 +1,48 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 import NIOCore
 import NIOPosix
 
 /// Finds the epoll descriptor an event loop waits on (Linux), for `BusyPoller`: NIO does not publish it, so
-/// the probe hands the loop one end of a fresh pipe, which NIO adds to its epoll set, and looks for that
-/// descriptor among the targets the kernel lists in `/proc/self/fdinfo/N` for each epoll descriptor `N` of
-/// the process (lines `tfd: FD events: ...`). Exactly one must match; anything else is "not found".
+/// the probe hands the loop one end of a fresh socket pair, which NIO adds to its epoll set, and looks for
+/// that descriptor among the targets the kernel lists in `/proc/self/fdinfo/N` for each epoll descriptor `N`
+/// of the process (lines `tfd: FD events: ... ino: INODE ...`). A match needs the inode too: an epoll
+/// descriptor inherited from a parent process lists the parent's files under the parent's numbers, which can
+/// be ours. Exactly one must match; anything else is "not found".
 enum EpollDescriptorProbe {
     typealias ProbeError = BusyPoller.AttachError
 
     static func descriptor(of loop: EventLoop) async throws(ProbeError) -> CInt {
         #if os(Linux)
         var ends: [CInt] = [-1, -1]
-        guard pipe(&ends) == 0 else {
-            throw ProbeError(description: "pipe failed (errno \(errno))")
+        // Close-on-exec from the start: a process spawned meanwhile must not inherit either end.
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw ProbeError(description: "socketpair failed (errno \(errno))")
         }
         defer { close(ends[1]) }
-        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        var status = stat()
+        guard fstat(ends[0], &status) == 0 else {
+            close(ends[0])
+            throw ProbeError(description: "fstat failed (errno \(errno))")
+        }
+        let probe = Target(descriptor: ends[0], inode: UInt64(status.st_ino))
         let channel: Channel
         do {
-            channel = try await NIOPipeBootstrap(group: loop).takingOwnershipOfDescriptor(input: ends[0]).get()
+            channel = try await ClientBootstrap(group: loop).withConnectedSocket(ends[0]).get()
         } catch {
-            close(ends[0])
-            throw ProbeError(description: "cannot register a pipe with the event loop: \(error)")
+            // NIO owns ends[0] from here on and closes it on its error paths; closing it again could close a
+            // descriptor another thread has just been given.
+            throw ProbeError(description: "cannot register a socket with the event loop: \(error)")
         }
-        let matches = epollDescriptors().filter { targets(ofEpoll: $0).contains(ends[0]) }
+        let matches = epollDescriptors().filter { targets(ofEpoll: $0).contains(probe) }
         try? await channel.close()
         guard matches.count == 1 else {
-            throw ProbeError(description: "found \(matches.count) epoll descriptors watching the probe pipe, expected 1")
+            throw ProbeError(description: "found \(matches.count) epoll descriptors watching the probe socket, expected 1")
         }
         return matches[0]
         #else
@@ -56,8 +68,8 @@ enum EpollDescriptorProbe {
         return found
     }
 
-    /// The descriptors an epoll instance watches, from its fdinfo (`tfd:` lines).
-    static func targets(ofEpoll descriptor: CInt) -> [CInt] {
+    /// The files an epoll instance watches, from its fdinfo.
+    static func targets(ofEpoll descriptor: CInt) -> [Target] {
         let fd = open("/proc/self/fdinfo/\(descriptor)", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
@@ -72,12 +84,21 @@ enum EpollDescriptorProbe {
     }
     #endif
 
-    /// `tfd:` numbers of an epoll fdinfo text, in order.
-    static func parseTargets(fdinfo: String) -> [CInt] {
+    /// One watched file: the descriptor number it was added under and its inode.
+    struct Target: Hashable {
+        var descriptor: CInt
+        var inode: UInt64
+    }
+
+    /// The targets of an epoll fdinfo text, in order: lines
+    /// `tfd: FD events: HEX data: HEX  pos:N ino:HEX sdev:HEX` (Linux `fs/eventpoll.c`).
+    static func parseTargets(fdinfo: String) -> [Target] {
         fdinfo.split(separator: "\n").compactMap { line in
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2, fields[0] == "tfd:" else { return nil }
-            return CInt(fields[1])
+            guard fields.count >= 2, fields[0] == "tfd:", let descriptor = CInt(fields[1]),
+                let ino = fields.first(where: { $0.hasPrefix("ino:") }), let inode = UInt64(ino.dropFirst(4), radix: 16)
+            else { return nil }
+            return Target(descriptor: descriptor, inode: inode)
         }
     }
 }

@@ -68,10 +68,12 @@ public final class SluiceServer: Sendable {
     public func start() async throws -> [SocketAddress] {
         let runtime = runtimes.current
         if let busyPoller, !busyPoller.isAttached {
+            // A latency option the platform cannot give (no epoll, a restricted /proc) does not stop the server.
             do {
                 try await busyPoller.attach(to: group)
             } catch {
-                throw StartError(description: "server.busy-poll: cannot find the event loops' epoll descriptors: \(error)")
+                runtime.errorLog.warning(
+                    "server.busy-poll: cannot find the event loops' epoll descriptors (\(error)); they sleep as usual")
             }
         }
         var bound: [SocketAddress] = []

@@ -105,4 +105,42 @@ import Testing
         #expect(log.contains("reload failed; the running configuration stays in effect"))
         #expect(log.contains("configuration reloaded"))
     }
+
+    /// What is fixed at start (here `server.busy-poll`) is compared with the config the process started with:
+    /// every reload that differs from it warns, and one that goes back to it does not.
+    @Test func reloadWarnsWhileAStartOnlySettingDiffersFromTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        for name in ["a", "b", "c"] { try directory.write("\(name)/page.txt", name) }
+        let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
+        func write(busyPoll: Int, root: String) throws -> String {
+            try directory.write(
+                "s.conf",
+                "server.port = \(port)\nserver.bind = \"127.0.0.1\"\nserver.busy-poll = \(busyPoll)\n"
+                    + "server.document-root = \"\(directory.path)/\(root)\"\n")
+        }
+        let config = try write(busyPoll: 20, root: "a")
+        let process = try ChildProcess(try sluice, arguments: ["-f", config])
+        defer { _ = process.terminate(grace: .seconds(2)) }
+        func eventually(_ expected: String) async throws -> Bool {
+            for _ in 0..<100 {
+                if (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == expected {
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        #expect(try await eventually("a"))
+        // Warned: three reloads without busy polling. Not warned: back to the start's 20.
+        for (busyPoll, root) in [(0, "b"), (0, "c"), (0, "a"), (20, "b")] {
+            _ = try write(busyPoll: busyPoll, root: root)
+            process.send(SIGHUP)
+            #expect(try await eventually(root))
+        }
+        #expect(await process.terminate(grace: .seconds(5)) == 0)
+        let log = try process.readAllOutput(timeout: .seconds(5)).standardError
+        let warning = "server.max-worker or server.busy-poll changed; restart sluice"
+        #expect(log.components(separatedBy: warning).count - 1 == 3, "\(log)")
+        #expect(!log.contains("epoll descriptors"), "\(log)")
+    }
 }

@@ -6,7 +6,7 @@ import Testing
 @testable import SluiceServer
 
 /// `BusyPoller` on real event loops: the probe finds each loop's own epoll descriptor, and a tick that
-/// leaves an event pending ends its spin on it.
+/// leaves an event pending ends its spin on it at once.
 @Suite struct BusyPollerTests {
     @Test func theProbeFindsOneDistinctEpollDescriptorPerLoop() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -34,7 +34,9 @@ import Testing
             tfd:       12 events: 8000201d data:  200000000000c  pos:0 ino:9c61 sdev:9
 
             """
-        #expect(EpollDescriptorProbe.parseTargets(fdinfo: text) == [5, 12])
+        #expect(EpollDescriptorProbe.parseTargets(fdinfo: text) == [
+            .init(descriptor: 5, inode: 0x41e), .init(descriptor: 12, inode: 0x9c61),
+        ])
         #expect(EpollDescriptorProbe.parseTargets(fdinfo: "pos:\t0\n") == [])
     }
 
@@ -47,27 +49,31 @@ import Testing
             try await poller.attach(to: group)
             #expect(poller.isAttached)
 
-            // A pipe whose read end the loop watches; a task on the loop writes into it, so the tick that ran
-            // the task ends with the pipe readable: its spin must see that at once.
+            // A socket pair whose one end the loop watches. A task on the loop notes the counts and writes into
+            // the other end, so the tick that ran the task ends with the socket readable; the read comes in the
+            // very next tick and notes the counts again. In between ran exactly that tick's spin, which must
+            // have seen the byte at its first poll.
             var ends: [CInt] = [-1, -1]
-            #expect(pipe(&ends) == 0)
-            let received = loop.makePromise(of: Void.self)
-            let channel = try await NIOPipeBootstrap(group: loop)
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+            let countsAtRead = loop.makePromise(of: BusyPoller.Statistics.self)
+            let channel = try await ClientBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ReadSignal(promise: received))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ReadSignal { countsAtRead.succeed(poller.statistics) })
                     }
                 }
-                .takingOwnershipOfDescriptor(input: ends[0]).get()
-            let before = poller.statistics
+                .withConnectedSocket(ends[0]).get()
             let writer = ends[1]
-            try await loop.submit { #expect(write(writer, "x", 1) == 1) }.get()
-            try await received.futureResult.get()
-            // The read ran in a later tick than the write, so the write's tick has finished its spin.
-            let after = poller.statistics
-            #expect(after.endedByEvent > before.endedByEvent)
-            #expect(after.spins > before.spins)
-            #expect(after.polls >= after.spins)
+            let before = try await loop.submit {
+                let counts = poller.statistics
+                #expect(write(writer, "x", 1) == 1)
+                return counts
+            }.get()
+            let after = try await countsAtRead.futureResult.get()
+            #expect(after.spins - before.spins == 1)
+            #expect(after.endedByEvent - before.endedByEvent == 1)
+            #expect(after.polls - before.polls == 1)
             try await channel.close()
             close(writer)
         }
@@ -97,10 +103,10 @@ import Testing
 
     private final class ReadSignal: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        let promise: EventLoopPromise<Void>
-        init(promise: EventLoopPromise<Void>) { self.promise = promise }
+        let onRead: @Sendable () -> Void
+        init(_ onRead: @escaping @Sendable () -> Void) { self.onRead = onRead }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            promise.succeed()
+            onRead()
         }
     }
 }
