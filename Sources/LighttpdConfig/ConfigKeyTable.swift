@@ -175,11 +175,17 @@ public enum ConfigKeyTable {
 
     static let proxy: [ConfigKey] = [
         .init("proxy.server", .array, .request, "mod_proxy", nil,
-              "lighttpd 1.4: ( \"\" => ( ( \"host\" => ..., \"port\" => ... ), ... ) )."),
+              "lighttpd 1.4: ( \"KEY\" => ( ( \"host\" => \"127.0.0.1\", \"port\" => 8080 ), ... ) ), pooled like "
+                + "proxy-core.backends. KEY \"\" takes every request, \"/path\" a decoded-path prefix, \".ext\" a suffix; "
+                + "the first matching key wins, none: not proxied. Host options: host, port (80), socket, disable-time, "
+                + "connect-timeout, read-timeout, write-timeout, upgrade, x-sendfile (the same for every host of a key)."),
         .init("proxy.balance", .string, .request, "mod_proxy", "\"fair\"",
-              "lighttpd 1.4: fair (= sqf), round-robin, hash, sticky."),
+              "lighttpd 1.4: fair or least-connection (= sqf), round-robin, hash, sticky."),
         .init("proxy.header", .array, .request, "mod_proxy", nil,
-              "lighttpd 1.4: map-urlpath, map-host-request, map-host-response, upgrade, https-remap."),
+              "lighttpd 1.4: ( \"map-urlpath\" => ( \"/from/\" => \"/to/\" ) ) maps the target's prefix (and back in "
+                + "Location, Content-Location, Set-Cookie Path=); \"upgrade\" => \"enable\" tunnels WebSockets (off by "
+                + "default under proxy.server); connect and force-http10 only as \"disable\"; the host maps and "
+                + "https-remap are refused for now."),
         .init("proxy.forwarded", .array, .request, "mod_proxy", nil,
               "lighttpd 1.4: RFC 7239 Forwarded parameters ( \"for\" => 1, \"proto\" => 1, ... )."),
         .init("proxy.replace-http-host", .boolean, .request, "mod_proxy", "\"disable\"",

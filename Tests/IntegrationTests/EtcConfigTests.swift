@@ -38,7 +38,7 @@ import Testing
         let names = EtcConfigTests.configFiles.map { ($0 as NSString).lastPathComponent }
         for expected in [
             "sluice.conf", "subpath-app.conf", "websocket-tls.conf", "host-rewrite-502.conf", "round-robin.conf",
-            "sqf-private-static.conf",
+            "sqf-private-static.conf", "lighttpd14-mod-proxy.conf",
         ] {
             #expect(names.contains(expected), "etc/ lacks \(expected)")
         }

@@ -59,6 +59,12 @@ public struct ProxyOptions: Sendable {
     public var healthCheckInterval: Int?
     /// `proxy.forwarded` (lighttpd 1.4): the RFC 7239 `Forwarded` parameters to send.
     public var forwarded: ForwardedParameters?
+    /// `proxy.server` (lighttpd 1.4), its keys in config order.
+    public var servers: [ModProxyServer]?
+    /// `proxy.header` `"upgrade"` (lighttpd 1.4; false when a `proxy.server` block leaves it out).
+    public var allowsUpgrade: Bool?
+    /// `proxy.replace-http-host` (lighttpd 1.4).
+    public var replacesHost: Bool?
 
     public init() {}
 }

@@ -18,7 +18,7 @@ extension SiteCompiler {
         options.proxy = compileProxy(block, hasConditionCaptures: captures)
         options.authPolicy = compileAuth(block)
         options.files = compileFiles(block)
-        refuseUnservedProxyKeys(block)
+        compileModProxy(block, into: &options.proxy)
         options.extForward = compileExtForward(block)
         return options
     }
@@ -202,16 +202,5 @@ extension SiteCompiler {
         }
         let headers = block["extforward.headers"]?.value.stringListValue ?? ExtForwardPolicy.defaultHeaders
         return ExtForwardPolicy(trustsEveryone: everyone, trusted: trusted, headers: headers)
-    }
-
-    /// lighttpd 1.4's `proxy.server` family is parsed but not yet mapped onto the proxy core: refusing it
-    /// is better than accepting a config that would not proxy (`proxy.forwarded` is honoured).
-    private mutating func refuseUnservedProxyKeys(_ block: ConfigBlock) {
-        for key in ["proxy.server", "proxy.balance", "proxy.header", "proxy.replace-http-host"] {
-            guard let setting = block[key] else { continue }
-            diagnostics.error(
-                "'\(key)' (lighttpd 1.4 mod_proxy) is not supported yet", at: setting.location,
-                fix: "use proxy-core.backends, proxy-core.balancer and proxy-core.rewrite-request")
-        }
     }
 }

@@ -101,9 +101,11 @@ public struct RequestRouter: Sendable {
             let listed = site.listedOptions(for: active)
             let rewrites = listed?.rewrites ?? ResolvedRewrites(options: site.options, active: active.blocks)
             func finish(_ outcome: RoutedRequest.Outcome) -> RoutedRequest {
-                RoutedRequest(
-                    originalTarget: original, facts: facts, path: path, active: active,
-                    options: listed ?? ResolvedOptions(options: site.options, active: active.blocks, rewrites: rewrites),
+                // lighttpd 1.4's proxy.server: the key is chosen by the (rewritten, decoded) path.
+                let options = (listed ?? ResolvedOptions(options: site.options, active: active.blocks, rewrites: rewrites))
+                    .choosingProxyServer(path: path)
+                return RoutedRequest(
+                    originalTarget: original, facts: facts, path: path, active: active, options: options,
                     outcome: outcome)
             }
             if redirectFirst, let redirect = redirect(facts, rewrites: rewrites, active: active, trace: trace) {

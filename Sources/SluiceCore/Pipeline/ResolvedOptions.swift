@@ -17,6 +17,10 @@ public final class ResolvedOptions: Sendable {
     public let authPolicy: AuthPolicy?
     public let proxy: ResolvedProxy
     public let files: ResolvedStatic
+    /// With lighttpd 1.4's `proxy.server` in effect: these options with each key chosen (same order), and with
+    /// none matching (not proxied). Built once, so choosing a key per request allocates nothing.
+    private let serverChoices: [ResolvedOptions]
+    private let noServerChoice: ResolvedOptions?
 
     /// The defaults (no block's options).
     public convenience init() {
@@ -43,11 +47,39 @@ public final class ResolvedOptions: Sendable {
             proxy: proxy, files: files)
     }
 
-    private init(rewrites: ResolvedRewrites, authPolicy: AuthPolicy?, proxy: ResolvedProxy, files: ResolvedStatic) {
+    private init(
+        rewrites: ResolvedRewrites, authPolicy: AuthPolicy?, proxy: ResolvedProxy, files: ResolvedStatic,
+        choosingServers: Bool = true
+    ) {
         self.rewrites = rewrites
         self.authPolicy = authPolicy
         self.proxy = proxy
         self.files = files
+        if choosingServers, let servers = proxy.servers, let block = proxy.serversBlock {
+            serverChoices = servers.indices.map { index in
+                var chosen = proxy
+                chosen.select(server: index, block: block)
+                return ResolvedOptions(
+                    rewrites: rewrites, authPolicy: authPolicy, proxy: chosen, files: files, choosingServers: false)
+            }
+            var unmatched = proxy
+            unmatched.backends = nil
+            unmatched.routeKey = nil
+            noServerChoice = ResolvedOptions(
+                rewrites: rewrites, authPolicy: authPolicy, proxy: unmatched, files: files, choosingServers: false)
+        } else {
+            serverChoices = []
+            noServerChoice = nil
+        }
+    }
+
+    /// These options for a request with this decoded path: under `proxy.server`, the first key matching it
+    /// chooses the backends and their host options, and no match means the request is not proxied
+    /// (`gw_check_extension`); otherwise the options themselves.
+    public func choosingProxyServer(path: some Collection<UInt8>) -> ResolvedOptions {
+        guard let servers = proxy.servers, let noServerChoice else { return self }
+        guard let index = servers.firstIndex(where: { $0.match.matches(path) }) else { return noServerChoice }
+        return serverChoices[index]
     }
 }
 
@@ -111,8 +143,19 @@ public final class ResolvedRewrites: Sendable {
 public struct ResolvedProxy: Sendable {
     /// Nil: the request is not proxied.
     public var backends: [ResolvedBackend]?
-    /// The block whose `proxy-core.backends` applies: requests with the same block share one backend group.
-    public var backendsBlock: Int?
+    /// The backend group: the block whose `proxy-core.backends` or `proxy.server` applies, and the matching
+    /// `proxy.server` key. Requests with the same key share one group.
+    public var routeKey: ProxyRouteKey?
+    /// lighttpd 1.4's `proxy.server` in effect (its key is chosen per request by `selectServer`), and its block.
+    public var servers: [ModProxyServer]?
+    public var serversBlock: Int?
+    /// `Host` per backend under `proxy.replace-http-host` (empty: the client's `Host`).
+    public var backendHostHeaders: [String?] = []
+    /// WebSocket upgrades are tunnelled; off for lighttpd 1.4's `proxy.*` unless `proxy.header` has
+    /// `"upgrade" => "enable"` (then an upgrade request is passed on as a plain request, without `Upgrade`).
+    public var allowsUpgrade = true
+    /// `proxy.replace-http-host`: the backend gets its own host:port as `Host`.
+    public var replacesHost = false
     public var balancer: BalancerKind = .defaultKind
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
@@ -144,8 +187,20 @@ public struct ResolvedProxy: Sendable {
     mutating func overlay(_ options: ProxyOptions, block: Int) {
         if let value = options.backends {
             backends = value
-            backendsBlock = block
+            routeKey = ProxyRouteKey(block: block)
+            servers = nil
+            serversBlock = nil
+            // proxy-core tunnels upgrades, whatever an enclosing proxy.server block said.
+            allowsUpgrade = true
         }
+        if let value = options.servers {
+            servers = value
+            serversBlock = block
+            backends = nil
+            routeKey = nil
+        }
+        if let value = options.allowsUpgrade { allowsUpgrade = value }
+        if let value = options.replacesHost { replacesHost = value }
         if let value = options.balancer { balancer = value }
         if let value = options.uriRewrite { uriRewrite = RuleSet(rules: value, block: block, key: "_uri") }
         if let value = options.requestHeaderRewrites {
@@ -168,5 +223,20 @@ public struct ResolvedProxy: Sendable {
         if let value = options.healthCheck { healthCheck = value }
         if let value = options.healthCheckInterval { healthCheckInterval = value }
         if let value = options.forwarded { forwarded = value }
+    }
+
+    /// The options of `proxy.server` key `index` (set in `block`).
+    public mutating func select(server index: Int, block: Int) {
+        guard let servers, servers.indices.contains(index) else { return }
+        let server = servers[index]
+        backends = server.backends
+        backendHostHeaders = server.hostHeaders
+        routeKey = ProxyRouteKey(block: block, server: index)
+        if let value = server.disableTime { disableTime = value }
+        if let value = server.connectTimeout { connectTimeout = value }
+        if let value = server.readTimeout { readTimeout = value }
+        if let value = server.writeTimeout { writeTimeout = value }
+        if let value = server.allowXSendfile { allowXSendfile = value }
+        if let value = server.allowsUpgrade { allowsUpgrade = value }
     }
 }

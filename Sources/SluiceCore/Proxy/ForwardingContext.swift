@@ -68,14 +68,18 @@ public struct ForwardingContext: Sendable {
     /// The Host the request is for: its `Host` header, or the authority of an absolute-form target
     /// (RFC 9112 §3.2.2). Nil when the client sent none (HTTP/1.0); the backend then gets an empty `Host`.
     public var host: String?
+    /// The `Host` the backend gets instead of `host` (`proxy.replace-http-host`); `X-Forwarded-Host` still says
+    /// `host`.
+    public var backendHost: String?
     /// `X-Forwarded-Prefix` (`BackendTarget.forwardedPrefix`); empty: no header.
     public var prefix: [UInt8]
     /// The authenticated user, for `remote_user=`.
     public var remoteUser: String?
 
     public init(peer: PeerAddress, local: PeerAddress? = nil, scheme: String = "http", host: String?,
-                prefix: [UInt8] = [], remoteUser: String? = nil) {
+                prefix: [UInt8] = [], remoteUser: String? = nil, backendHost: String? = nil) {
         self.peer = peer
+        self.backendHost = backendHost
         self.local = local
         self.scheme = scheme
         self.host = host

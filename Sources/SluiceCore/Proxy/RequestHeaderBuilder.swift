@@ -20,7 +20,7 @@ struct RequestHeaderBuilder {
         self.options = options
         self.consumeForwarded = !options.forwarded.isEmpty
         fields.reserveCapacity(capacity + 8)
-        fields.append(("Host", context.host ?? ""))
+        fields.append(("Host", context.backendHost ?? context.host ?? ""))
     }
 
     @usableFromInline

@@ -53,8 +53,11 @@ final class ProxyExchange {
         self.clientHead = head
         self.clientKeepAlive = keepAlive
         self.backendTarget = target
-        let upgrade = ForwardedRequestHeaders.isWebSocketUpgrade(
-            method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
+        // Without `upgrade` (lighttpd 1.4's proxy.* default) an upgrade request goes on as a plain one.
+        let upgrade =
+            routed.options.proxy.allowsUpgrade
+            && ForwardedRequestHeaders.isWebSocketUpgrade(
+                method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
         if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
             bodyFraming = length > 0 ? .length(length) : .none
         } else if head.headers.contains(name: "Transfer-Encoding") {
@@ -208,13 +211,21 @@ final class ProxyExchange {
 
 
 
+    /// `proxy.replace-http-host`: the chosen backend's host:port, sent as `Host`.
+    private var replacementHost: String? {
+        let proxy = routed.options.proxy
+        guard proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index)
+        else { return nil }
+        return proxy.backendHostHeaders[index]
+    }
+
     func sendRequestHead() {
         guard let connection else { return }
         let forwarding = ForwardingContext(
             // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
             peer: handler.connection.peer, scheme: routed.facts.scheme,
             host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
-            remoteUser: handler.current?.user)
+            remoteUser: handler.current?.user, backendHost: replacementHost)
         let fields = ForwardedRequestHeaders.build(
             clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
             context: forwarding, options: .init(routed, site: handler.runtime.site))

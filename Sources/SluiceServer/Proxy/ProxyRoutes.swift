@@ -53,14 +53,16 @@ final class ProxyRoute: Sendable {
     }
 }
 
-/// Every proxy route of a site, by the block that sets `proxy-core.backends`.
+/// Every proxy route of a site: one per block that sets `proxy-core.backends`, one per key of each
+/// `proxy.server`.
 struct ProxyRoutes: Sendable {
-    let routes: [Int: ProxyRoute]
+    let routes: [ProxyRouteKey: ProxyRoute]
 
     init(site: Site, eventLoops: EventLoopGroup, errorLog: Logger) {
-        var routes: [Int: ProxyRoute] = [:]
+        var routes: [ProxyRouteKey: ProxyRoute] = [:]
         for (index, options) in site.options.enumerated() {
-            guard let backends = options.proxy.backends, !backends.isEmpty else { continue }
+            let servers = options.proxy.servers ?? []
+            guard options.proxy.backends.map({ !$0.isEmpty }) ?? false || !servers.isEmpty else { continue }
             // The settings in effect for that block alone (its own and those of the blocks it is nested in).
             var active = [Bool](repeating: false, count: site.config.blocks.count)
             var cursor: Int? = index
@@ -69,7 +71,16 @@ struct ProxyRoutes: Sendable {
                 cursor = site.config.blocks[block].parent
             }
             let resolved = ResolvedOptions(site: site, active: ActiveBlocks(active: active, captures: [])).proxy
-            routes[index] = ProxyRoute(backends: backends, proxy: resolved, eventLoops: eventLoops, errorLog: errorLog)
+            if let backends = options.proxy.backends, !backends.isEmpty {
+                routes[ProxyRouteKey(block: index)] = ProxyRoute(
+                    backends: backends, proxy: resolved, eventLoops: eventLoops, errorLog: errorLog)
+            }
+            for (server, entry) in servers.enumerated() where !entry.backends.isEmpty {
+                var selected = resolved
+                selected.select(server: server, block: index)
+                routes[ProxyRouteKey(block: index, server: server)] = ProxyRoute(
+                    backends: entry.backends, proxy: selected, eventLoops: eventLoops, errorLog: errorLog)
+            }
         }
         self.routes = routes
     }

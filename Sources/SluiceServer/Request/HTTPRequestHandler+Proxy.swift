@@ -9,8 +9,8 @@ extension HTTPRequestHandler {
 
     /// Starts the proxy stage for a request whose options name backends.
     func proxyRequest(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
-        guard let block = routed.options.proxy.backendsBlock, let route = runtime.proxyRoutes.routes[block] else {
-            errorLog("\(head.uri): no backend group for block \(routed.options.proxy.backendsBlock ?? -1)")
+        guard let key = routed.options.proxy.routeKey, let route = runtime.proxyRoutes.routes[key] else {
+            errorLog("\(head.uri): no backend group for \(String(describing: routed.options.proxy.routeKey))")
             sendError(.internalServerError, head: head, keepAlive: keepAlive, context: context)
             return
         }

@@ -8,8 +8,11 @@ extension HTTPRequestHandler {
         let now = NIODeadline.now().uptimeNanoseconds
         let site = runtime.site
         var rows: [StatusReport.BackendRow] = []
-        for (block, route) in runtime.proxyRoutes.routes.sorted(by: { $0.key < $1.key }) {
-            let group = site.config.blocks[block].condition?.description ?? "global"
+        for (key, route) in runtime.proxyRoutes.routes.sorted(by: { $0.key < $1.key }) {
+            var group = site.config.blocks[key.block].condition?.description ?? "global"
+            if let server = site.options[key.block].proxy.servers?[key.server] {
+                group += " proxy.server \"\(server.key)\""
+            }
             for backend in route.group.backends {
                 let stats = backend.stats.snapshot(at: now)
                 let state: String

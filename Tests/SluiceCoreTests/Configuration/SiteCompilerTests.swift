@@ -131,15 +131,3 @@ import Testing
         #expect((try? BackendAddress.parse("host").get())?.description == "host:80")
     }
 }
-
-
-@Suite struct UnservedKeyTests {
-    @Test func lighttpd14ProxyKeysAreRefusedWithTheReplacement() {
-        let loaded = SiteLoader.load(
-            text: "server.modules = ( \"mod_proxy\" )\nproxy.server = ( \"\" => ( ( \"host\" => \"127.0.0.1\", \"port\" => 8001 ) ) )",
-            file: "t.conf", resolveNames: false)
-        #expect(loaded.diagnostics.sorted.map(\.description) == [
-            "t.conf:2:1: error: 'proxy.server' (lighttpd 1.4 mod_proxy) is not supported yet; use proxy-core.backends, proxy-core.balancer and proxy-core.rewrite-request",
-        ])
-    }
-}

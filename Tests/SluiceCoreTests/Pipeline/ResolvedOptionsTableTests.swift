@@ -78,7 +78,7 @@ import Testing
         let site = Self.site((blocks + [proxy]).joined(separator: "\n"))
         let late = Self.route(site, "/p69/x?q=1")
         #expect(Self.text(late.facts.target) == "/done69/x?q=1")
-        #expect(late.options.proxy.readTimeout == 69 && late.options.proxy.backendsBlock == 71)
+        #expect(late.options.proxy.readTimeout == 69 && late.options.proxy.routeKey == ProxyRouteKey(block: 71))
         #expect(site.listedOptions(for: late.active) == nil)
         let early = Self.route(site, "/p3/y")
         #expect(Self.text(early.facts.target) == "/done3/y")
