@@ -184,8 +184,9 @@ public enum ConfigKeyTable {
         .init("proxy.header", .array, .request, "mod_proxy", nil,
               "lighttpd 1.4: ( \"map-urlpath\" => ( \"/from/\" => \"/to/\" ) ) maps the target's prefix (and back in "
                 + "Location, Content-Location, Set-Cookie Path=); \"upgrade\" => \"enable\" tunnels WebSockets (off by "
-                + "default under proxy.server); connect and force-http10 only as \"disable\"; the host maps and "
-                + "https-remap are refused for now."),
+                + "default under proxy.server); \"map-host-request\" / \"map-host-response\" => ( \"from\" => \"to\" ) map the "
+                + "backend's Host and the authority of Location, Content-Location and Set-Cookie Domain= (\"-\": the "
+                + "client's Host, or the Host sent); \"https-remap\"; connect and force-http10 only as \"disable\"."),
         .init("proxy.forwarded", .array, .request, "mod_proxy", nil,
               "lighttpd 1.4: RFC 7239 Forwarded parameters ( \"for\" => 1, \"proto\" => 1, ... )."),
         .init("proxy.replace-http-host", .boolean, .request, "mod_proxy", "\"disable\"",

@@ -65,6 +65,10 @@ public struct ProxyOptions: Sendable {
     public var allowsUpgrade: Bool?
     /// `proxy.replace-http-host` (lighttpd 1.4).
     public var replacesHost: Bool?
+    /// `proxy.header` `map-host-request`, `map-host-response`, `https-remap` (lighttpd 1.4).
+    public var hostMapRequest: [HostMapEntry]?
+    public var hostMapResponse: [HostMapEntry]?
+    public var httpsRemap: Bool?
 
     public init() {}
 }

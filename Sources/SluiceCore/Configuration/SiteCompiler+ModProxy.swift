@@ -218,13 +218,23 @@ extension SiteCompiler {
                             : "proxy.header \"force-http10\": Sluice speaks HTTP/1.1 to backends",
                         at: entry.value.location, fix: "leave it out")
                 }
-            case "map-host-request", "map-host-response", "map-urlpath-resp-host-include", "map-urlpath-resp-host-exclude",
-                "https-remap":
+            case "map-host-request", "map-host-response":
+                guard let pairs = entry.value.stringPairsValue else {
+                    diagnostics.error("\(key) expects ( \"host\" => \"host\", \"-\" => \"-\", ... )", at: entry.value.location)
+                    continue
+                }
+                let entries = pairs.map { HostMapEntry(key: $0.key, value: $0.value) }
+                if key == "map-host-request" { proxy.hostMapRequest = entries } else { proxy.hostMapResponse = entries }
+            case "https-remap":
+                guard let enabled = entry.value.booleanValue else {
+                    diagnostics.error("proxy.header \"https-remap\" expects \"enable\" or \"disable\"", at: entry.value.location)
+                    continue
+                }
+                proxy.httpsRemap = enabled
+            case "map-urlpath-resp-host-include", "map-urlpath-resp-host-exclude":
                 diagnostics.error(
                     "proxy.header \"\(key)\" is not supported yet", at: at,
-                    fix: key == "map-host-request"
-                        ? "set the backend's Host with proxy.replace-http-host or proxy-core.rewrite-request ( \"Host\" => ... )"
-                        : "Location and Content-Location naming a backend are mapped to the client's host automatically")
+                    fix: "the path map applies to Location URLs on the backend's or the client's own host only")
             default:
                 diagnostics.error(
                     "unknown proxy.header key \"\(key)\"", at: at,

@@ -156,6 +156,10 @@ public struct ResolvedProxy: Sendable {
     public var allowsUpgrade = true
     /// `proxy.replace-http-host`: the backend gets its own host:port as `Host`.
     public var replacesHost = false
+    /// `proxy.header` host maps and `https-remap` (`HostMap`); empty and off by default.
+    public var hostMapRequest: [HostMapEntry] = []
+    public var hostMapResponse: [HostMapEntry] = []
+    public var httpsRemap = false
     public var balancer: BalancerKind = .defaultKind
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
@@ -201,6 +205,9 @@ public struct ResolvedProxy: Sendable {
         }
         if let value = options.allowsUpgrade { allowsUpgrade = value }
         if let value = options.replacesHost { replacesHost = value }
+        if let value = options.hostMapRequest { hostMapRequest = value }
+        if let value = options.hostMapResponse { hostMapResponse = value }
+        if let value = options.httpsRemap { httpsRemap = value }
         if let value = options.balancer { balancer = value }
         if let value = options.uriRewrite { uriRewrite = RuleSet(rules: value, block: block, key: "_uri") }
         if let value = options.requestHeaderRewrites {

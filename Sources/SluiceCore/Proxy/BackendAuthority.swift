@@ -25,6 +25,14 @@ public struct BackendAuthority: Sendable, Hashable {
         self.init(hosts: hosts, port: port)
     }
 
+    /// A `Host` header value (`name[:port]`, port 80 when absent) as an authority; nil when it does not parse.
+    init?(hostHeader: String) {
+        var text = hostHeader
+        guard let parsed = text.withUTF8({ URLAuthority($0).map { (String(decoding: $0.host, as: UTF8.self), $0.port) } })
+        else { return nil }
+        self.init(hosts: [parsed.0], port: parsed.1 ?? 80)
+    }
+
     /// Whether `authority` (from a URL with `scheme`, lower-case `http`/`https`, or nil for `//host/…`) names this
     /// backend. A missing port means the scheme's default (RFC 9110 §4.2.1 / §4.2.2): 80 for `http` and for a
     /// scheme-relative URL (Sluice talks plain HTTP to backends), 443 for `https`.

@@ -23,6 +23,11 @@
 /// of `/app/` is kept as SPEC asks: by RFC 6265 §5.1.4 such a cookie is sent for `/app/...` but not for the bare
 /// `/app` (which redirects to `/app/` in most applications). Cookies without `Path`, and `Domain`, are untouched.
 ///
+/// The `Host` sent to the backend, when it is not the client's (`proxy.replace-http-host`, `map-host-request`), is
+/// the backend's own authority too: a backend building URLs from its Host writes it. lighttpd 1.4's
+/// `map-host-response` entries (`hostMappings`) come first: a URL or `Set-Cookie` `Domain=` naming one of them gets
+/// its replacement, and with `https-remap` an `http://` URL mapped so gets `https://` for an https client.
+///
 /// A backend that itself honours `X-Forwarded-Prefix` already writes client paths; disable `reverse-map` for it,
 /// or they get the prefix twice (as with Apache and lighttpd).
 public struct ReverseMapper: Sendable {
@@ -33,12 +38,24 @@ public struct ReverseMapper: Sendable {
     public var clientHost: String?
     /// The backend that answered, nil for a Unix-socket backend.
     public var backend: BackendAuthority?
+    /// The `Host` the backend received when it was not the client's.
+    public var sentHost: BackendAuthority?
+    /// `map-host-response`, resolved for this request (`HostMap.responseMappings`).
+    public var hostMappings: [HostMapping]
+    /// `proxy.header` `https-remap`.
+    public var httpsRemap: Bool
 
-    public init(mapping: PathMapping, clientScheme: String, clientHost: String?, backend: BackendAuthority?) {
+    public init(
+        mapping: PathMapping, clientScheme: String, clientHost: String?, backend: BackendAuthority?,
+        sentHost: String? = nil, hostMappings: [HostMapping] = [], httpsRemap: Bool = false
+    ) {
         self.mapping = mapping
         self.clientScheme = clientScheme
         self.clientHost = clientHost
         self.backend = backend
+        self.sentHost = sentHost.flatMap(BackendAuthority.init(hostHeader:))
+        self.hostMappings = hostMappings
+        self.httpsRemap = httpsRemap
     }
 
     /// The client's form of a `Location` or `Content-Location` value; nil when it stays as it is.
@@ -61,7 +78,25 @@ public struct ReverseMapper: Sendable {
         } else {
             mappedPath = mapping.isIdentity ? nil : mapping.clientPath(forBackendPath: path)
         }
-        if let backend, backend.matches(url.authority, scheme: url.scheme) {
+        if let mapped = hostMapping(for: url.authority) {
+            let scheme: String
+            switch url.scheme {
+            case .http: scheme = httpsRemap && clientScheme == "https" ? "https://" : "http://"
+            case .https: scheme = "https://"
+            case .relative: scheme = "//"
+            }
+            var result = Array(scheme.utf8) + Array(mapped.to.utf8)
+            if let mappedPath {
+                result.append(contentsOf: mappedPath)
+            } else {
+                result.append(contentsOf: path)
+            }
+            let text = String(decoding: result, as: UTF8.self)
+            return text.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[...])) ? nil : text
+        }
+        if backend?.matches(url.authority, scheme: url.scheme) == true
+            || sentHost?.matches(url.authority, scheme: url.scheme) == true
+        {
             var result: [UInt8] = []
             result.reserveCapacity(bytes.count + (clientHost?.utf8.count ?? 0) + mapping.clientPrefix.count)
             if let clientHost, !clientHost.isEmpty {
@@ -85,6 +120,14 @@ public struct ReverseMapper: Sendable {
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// The first `map-host-response` entry naming `authority` (ASCII case-insensitively).
+    private func hostMapping(for authority: UnsafeBufferPointer<UInt8>) -> HostMapping? {
+        guard !hostMappings.isEmpty else { return nil }
+        return hostMappings.first { mapping in
+            mapping.from.utf8.elementsEqual(authority) { asciiLowercased($0) == asciiLowercased($1) }
+        }
+    }
+
     private func isClientHost(_ url: AbsoluteURL) -> Bool {
         guard var host = clientHost, !host.isEmpty else { return false }
         return host.withUTF8 { hostBytes in
@@ -95,9 +138,11 @@ public struct ReverseMapper: Sendable {
         }
     }
 
-    /// The client's form of a `Set-Cookie` value; nil when it stays as it is.
+    /// The client's form of a `Set-Cookie` value; nil when it stays as it is. `Path=` gets the client prefix;
+    /// `Domain=` its `map-host-response` replacement.
     public func mapSetCookie(_ value: String) -> String? {
-        guard !mapping.isIdentity else { return nil }
+        let mapsPaths = !mapping.isIdentity, mapsDomains = !hostMappings.isEmpty
+        guard mapsPaths || mapsDomains else { return nil }
         var value = value
         return value.withUTF8 { bytes -> String? in
             var result: [UInt8]?
@@ -112,15 +157,18 @@ public struct ReverseMapper: Sendable {
                 var nameStart = start, nameEnd = equals
                 while nameStart < nameEnd && HeaderTokens.isOWS(bytes[nameStart]) { nameStart += 1 }
                 while nameEnd > nameStart && HeaderTokens.isOWS(bytes[nameEnd - 1]) { nameEnd -= 1 }
-                guard UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]).equalsLowercase("path") else { continue }
+                let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
+                let isPath = mapsPaths && name.equalsLowercase("path")
+                guard isPath || (mapsDomains && name.equalsLowercase("domain")) else { continue }
                 var valueStart = equals + 1
                 while valueStart < end && HeaderTokens.isOWS(bytes[valueStart]) { valueStart += 1 }
                 if valueStart < end && bytes[valueStart] == UInt8(ascii: "\"") { valueStart += 1 }  // as lighttpd
                 var valueEnd = end
                 while valueEnd > valueStart && HeaderTokens.isOWS(bytes[valueEnd - 1]) { valueEnd -= 1 }
                 if valueEnd > valueStart && bytes[valueEnd - 1] == UInt8(ascii: "\"") { valueEnd -= 1 }
-                let path = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
-                guard let mapped = mapping.clientPath(forBackendPath: path) else { continue }
+                let attribute = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
+                guard let mapped = isPath ? mapping.clientPath(forBackendPath: attribute) : mappedDomain(attribute)
+                else { continue }
                 if result == nil {
                     result = []
                     result!.reserveCapacity(bytes.count + 2 * mapping.clientPrefix.count + 1)
@@ -133,6 +181,28 @@ public struct ReverseMapper: Sendable {
             result.append(contentsOf: bytes[copied...])
             return String(decoding: result, as: UTF8.self)
         }
+    }
+
+    /// A cookie `Domain` (a leading `.` kept) naming the host of a `map-host-response` entry: that entry's
+    /// host instead (ports never appear in a domain).
+    private func mappedDomain(_ domain: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let dotted = domain.first == UInt8(ascii: ".")
+        let name = dotted ? UnsafeBufferPointer(rebasing: domain.dropFirst()) : domain
+        func host(_ authority: String) -> [UInt8] {
+            var bytes = Array(authority.utf8)
+            if bytes.first != UInt8(ascii: "["), let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+                bytes.removeSubrange(colon...)
+            }
+            return bytes
+        }
+        for entry in hostMappings {
+            let from = host(entry.from)
+            guard from.elementsEqual(name, by: { asciiLowercased($0) == asciiLowercased($1) }) else { continue }
+            let to = host(entry.to)
+            if to.elementsEqual(from) { return nil }
+            return (dotted ? [UInt8(ascii: ".")] : []) + to
+        }
+        return nil
     }
 }
 

@@ -211,12 +211,18 @@ final class ProxyExchange {
 
 
 
-    /// `proxy.replace-http-host`: the chosen backend's host:port, sent as `Host`.
-    private var replacementHost: String? {
+    /// The `Host` the backend gets instead of the client's: the chosen backend's host:port with
+    /// `proxy.replace-http-host`, else a `map-host-request` replacement; nil: the client's.
+    var replacementHost: String? {
         let proxy = routed.options.proxy
-        guard proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index)
-        else { return nil }
-        return proxy.backendHostHeaders[index]
+        if proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index),
+            let host = proxy.backendHostHeaders[index]
+        {
+            return host
+        }
+        guard !proxy.hostMapRequest.isEmpty else { return nil }
+        let mapped = HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
+        return mapped.replaced ? mapped.host : nil
     }
 
     func sendRequestHead() {
@@ -277,11 +283,21 @@ final class ProxyExchange {
 
     /// The reverse map of this request's response (nil with `proxy-core.reverse-map` off).
     func reverseMapper() -> ReverseMapper? {
-        guard routed.options.proxy.reverseMap else { return nil }
+        let proxy = routed.options.proxy
+        guard proxy.reverseMap else { return nil }
+        let clientHost = clientHead.headers.first(name: "Host")
+        let sentHost = replacementHost
+        var hostMappings: [HostMapping] = []
+        if !proxy.hostMapResponse.isEmpty {
+            let replaced = proxy.hostMapRequest.isEmpty ? nil : HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHost)
+            hostMappings = HostMap.responseMappings(
+                proxy.hostMapResponse, clientHost: clientHost,
+                replacedRequestHost: replaced.flatMap { $0.replaced ? $0.host : nil })
+        }
         return ReverseMapper(
-            mapping: backendTarget.mapping, clientScheme: routed.facts.scheme,
-            clientHost: clientHead.headers.first(name: "Host"),
-            backend: ticket.flatMap { route.authorities[$0.backend.index] })
+            mapping: backendTarget.mapping, clientScheme: routed.facts.scheme, clientHost: clientHost,
+            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: sentHost,
+            hostMappings: hostMappings, httpsRemap: proxy.httpsRemap)
     }
 
     func responseFramedAfter(_ fields: [(String, String)]) -> Bool {

@@ -61,6 +61,34 @@ import Testing
         }
     }
 
+    @Test func hostMapsRewriteTheBackendsHostAndMapItBack() async throws {
+        let header = """
+            "map-urlpath" => ( "/app/" => "/" ), "map-host-request" => ( "-" => "int.example:8080" ),
+            "map-host-response" => ( "-" => "-" )
+            """
+        try await withWorker { worker in
+            try await TestSluice.with(config: Self.config(ports: [worker.port], header: header)) { sluice in
+                let response = try await TestHTTPClient.request(
+                    TestHTTPRequest("/app/echo", headers: [("Host", "front.example")]), port: sluice.port)
+                let echo = try EchoReply(decoding: response)
+                #expect(echo.headerValues("Host") == ["int.example:8080"])
+                #expect(echo.headerValues("X-Forwarded-Host") == ["front.example"])
+            }
+        }
+        let upstream = try await ScriptedUpstream.start(
+            reply: Array(("HTTP/1.1 302 Found\r\nLocation: http://int.example:8080/welcome\r\n"
+                + "Set-Cookie: s=1; Domain=int.example; Path=/\r\nContent-Length: 0\r\n\r\n").utf8),
+            closeAfterReply: false)
+        try await TestSluice.with(config: Self.config(ports: [upstream.port], header: header)) { sluice in
+            let redirect = try await TestHTTPClient.request(
+                TestHTTPRequest("/app/login", headers: [("Host", "front.example")]), port: sluice.port)
+            #expect(redirect.status == .found)
+            #expect(redirect.header("Location") == "http://front.example/app/welcome")
+            #expect(redirect.header("Set-Cookie") == "s=1; Domain=front.example; Path=/app/")
+        }
+        await upstream.stop()
+    }
+
     @Test func upgradesAreTunnelledOnlyWhenProxyHeaderAsks() async throws {
         try await withWorker { worker in
             let upgradeHeaders = [

@@ -109,8 +109,10 @@ import Testing
             ("proxy.server = ( \"\" => ( ) )", "t.conf:2:24: error: proxy.server \"\" has no hosts"),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.balance = \"fare\"",
              "t.conf:3:17: error: unknown proxy.balance \"fare\"; did you mean \"fair\"?"),
-            ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-host-request\" => ( \"-\" => \"x\" ) )",
-             "t.conf:3:18: error: proxy.header \"map-host-request\" is not supported yet; set the backend's Host with proxy.replace-http-host or proxy-core.rewrite-request ( \"Host\" => ... )"),
+            ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-host-request\" => \"x\" )",
+             "t.conf:3:40: error: map-host-request expects ( \"host\" => \"host\", \"-\" => \"-\", ... )"),
+            ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath-resp-host-include\" => ( \"a\" ) )",
+             "t.conf:3:18: error: proxy.header \"map-urlpath-resp-host-include\" is not supported yet; the path map applies to Location URLs on the backend's or the client's own host only"),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"force-http10\" => \"enable\" )",
              "t.conf:3:36: error: proxy.header \"force-http10\": Sluice speaks HTTP/1.1 to backends; leave it out"),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"upgrades\" => \"enable\" )",
@@ -123,6 +125,17 @@ import Testing
         }
         // Disabled connect and force-http10 are lighttpd's defaults: accepted.
         #expect(Self.errors("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"connect\" => \"disable\", \"force-http10\" => 0 )").isEmpty)
+    }
+
+    @Test func hostMapsCompile() throws {
+        let routed = try #require(try Self.route("""
+            proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 3001 ) ) )
+            proxy.header = ( "map-host-request" => ( "-" => "int.example:8080" ),
+                             "map-host-response" => ( "-" => "-" ), "https-remap" => "enable" )
+            """, "/x"))
+        #expect(routed.proxy.hostMapRequest == [HostMapEntry(key: "-", value: "int.example:8080")])
+        #expect(routed.proxy.hostMapResponse == [HostMapEntry(key: "-", value: "-")])
+        #expect(routed.proxy.httpsRemap)
     }
 
     @Test func mixingTheTwoFamiliesInOneBlockIsRefused() {
