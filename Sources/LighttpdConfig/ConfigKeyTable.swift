@@ -160,9 +160,9 @@ public enum ConfigKeyTable {
               "Requests that may wait for a free backend before 503."),
         .init("proxy-core.connect-timeout", .integer, .request, "mod_proxy_core", "5", "Seconds to connect."),
         .init("proxy-core.read-timeout", .integer, .request, "mod_proxy_core", "60",
-              "Seconds the backend may stay silent before 504."),
+              "Seconds the backend may stay silent before 504 (0: no limit)."),
         .init("proxy-core.write-timeout", .integer, .request, "mod_proxy_core", "60",
-              "Seconds the backend may refuse to read the request."),
+              "Seconds the backend may refuse to take more of the request body before 504 (0: no limit)."),
         .init("proxy-core.reverse-map", .boolean, .request, "mod_proxy_core", "\"enable\"",
               "Rewrite Location, Content-Location and Set-Cookie Path= to the client-facing prefix."),
         .init("proxy-core.allow-x-sendfile", .boolean, .request, "mod_proxy_core", "\"disable\"",
@@ -178,19 +178,20 @@ public enum ConfigKeyTable {
               "lighttpd 1.4: ( \"KEY\" => ( ( \"host\" => \"127.0.0.1\", \"port\" => 8080 ), ... ) ), pooled like "
                 + "proxy-core.backends. KEY \"\" takes every request, \"/path\" a decoded-path prefix, \".ext\" a suffix; "
                 + "the first matching key wins, none: not proxied. Host options: host, port (80), socket, disable-time, "
-                + "connect-timeout, read-timeout, write-timeout, upgrade, x-sendfile (the same for every host of a key)."),
+                + "connect-timeout, read-timeout and write-timeout (0: no limit), upgrade, x-sendfile (the same for every host "
+                + "of a key). ( ) proxies nothing (a sub-path left to static files)."),
         .init("proxy.balance", .string, .request, "mod_proxy", "\"fair\"",
               "lighttpd 1.4: fair or least-connection (= sqf), round-robin, hash, sticky."),
         .init("proxy.header", .array, .request, "mod_proxy", nil,
               "lighttpd 1.4: ( \"map-urlpath\" => ( \"/from/\" => \"/to/\" ) ) maps the target's prefix (and back in "
-                + "Location, Content-Location, Set-Cookie Path=); \"upgrade\" => \"enable\" tunnels WebSockets (off by "
-                + "default under proxy.server); \"map-host-request\" / \"map-host-response\" => ( \"from\" => \"to\" ) map the "
+                + "Location, Content-Location, Set-Cookie Path=); \"upgrade\" => \"disable\" passes upgrade requests on as "
+                + "plain ones (WebSockets are tunnelled by default, unlike lighttpd 1.4); \"map-host-request\" / \"map-host-response\" => ( \"from\" => \"to\" ) map the "
                 + "backend's Host and the authority of Location, Content-Location and Set-Cookie Domain= (\"-\": the "
                 + "client's Host, or the Host sent); \"https-remap\"; connect and force-http10 only as \"disable\"."),
         .init("proxy.forwarded", .array, .request, "mod_proxy", nil,
               "lighttpd 1.4: RFC 7239 Forwarded parameters ( \"for\" => 1, \"proto\" => 1, ... )."),
         .init("proxy.replace-http-host", .boolean, .request, "mod_proxy", "\"disable\"",
-              "lighttpd 1.4: send the backend's host:port as Host."),
+              "lighttpd 1.4: send the backend's label (in a labelled proxy.server list), else its host[:port], as Host."),
         .init("proxy.debug", .integer, .request, "mod_proxy", "0", "lighttpd 1.4: debug level."),
     ]
 }

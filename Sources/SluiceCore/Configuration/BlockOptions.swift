@@ -61,14 +61,12 @@ public struct ProxyOptions: Sendable {
     public var forwarded: ForwardedParameters?
     /// `proxy.server` (lighttpd 1.4), its keys in config order.
     public var servers: [ModProxyServer]?
-    /// `proxy.header` `"upgrade"` (lighttpd 1.4; false when a `proxy.server` block leaves it out).
-    public var allowsUpgrade: Bool?
+    /// `proxy.header` (lighttpd 1.4).
+    public var header: ModProxyHeader?
+    /// `Host` per entry of `proxy-core.backends` under `proxy.replace-http-host` (same order as `backends`).
+    public var backendHostHeaders: [String?]?
     /// `proxy.replace-http-host` (lighttpd 1.4).
     public var replacesHost: Bool?
-    /// `proxy.header` `map-host-request`, `map-host-response`, `https-remap` (lighttpd 1.4).
-    public var hostMapRequest: [HostMapEntry]?
-    public var hostMapResponse: [HostMapEntry]?
-    public var httpsRemap: Bool?
 
     public init() {}
 }

@@ -55,6 +55,21 @@ public struct ModProxyServer: Sendable, Hashable {
     }
 }
 
+/// lighttpd 1.4's `proxy.header`, one option as in lighttpd: a block that sets it replaces every part of an
+/// enclosing block's (an absent part takes its default).
+public struct ModProxyHeader: Sendable {
+    /// `map-urlpath` as `_uri` rules, with the client ↔ backend prefixes of each (the way back is the pair's own,
+    /// as lighttpd reverses it, not one derived from the two paths); nil when absent.
+    public var urlPathMap: (rules: [RewriteRule], mappings: [PathMapping])?
+    /// `upgrade`: WebSocket tunnels. On unless `"disable"` (lighttpd's default off is a known defect: SPEC §1).
+    public var allowsUpgrade = true
+    public var hostMapRequest: [HostMapEntry] = []
+    public var hostMapResponse: [HostMapEntry] = []
+    public var httpsRemap = false
+
+    public init() {}
+}
+
 /// Which backend group a proxied request uses: the block that configured the backends, and for
 /// `proxy.server` the index of the matching key (0 for `proxy-core.backends`).
 public struct ProxyRouteKey: Sendable, Hashable, Comparable {

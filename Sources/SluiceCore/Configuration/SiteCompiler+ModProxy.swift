@@ -29,8 +29,6 @@ extension SiteCompiler {
                     fix: "keep one of them")
             }
             proxy.servers = compileServers(setting)
-            // lighttpd 1.4 tunnels upgrades only when asked to.
-            proxy.allowsUpgrade = proxy.allowsUpgrade ?? false
         }
         if let setting = block["proxy.balance"], let name = setting.value.string {
             if block["proxy-core.balancer"] != nil {
@@ -46,7 +44,7 @@ extension SiteCompiler {
             }
         }
         if let setting = block["proxy.header"] {
-            compileProxyHeader(setting, into: &proxy)
+            proxy.header = compileProxyHeader(setting, uriRewriteInBlock: proxy.uriRewrite != nil)
         }
         if let setting = block["proxy.replace-http-host"] {
             proxy.replacesHost = setting.value.booleanValue
@@ -69,22 +67,23 @@ extension SiteCompiler {
                     diagnostics.error(usage, at: host.value.location)
                     continue
                 }
-                compileHost(fields, at: host.value.location, into: &server, key: key)
+                compileHost(fields, label: host.key, at: host.value.location, into: &server, key: key)
             }
             if hosts.isEmpty {
                 diagnostics.error("proxy.server \"\(key)\" has no hosts", at: entry.value.location)
             }
             servers.append(server)
         }
-        if servers.isEmpty {
-            diagnostics.error("proxy.server is empty", at: setting.value.location)
-        }
+        // An empty list is "proxy nothing here" (a sub-path left to the static handler).
         return servers
     }
 
-    /// One host: its address (resolved like `proxy-core.backends`) and options.
+    /// One host: its address (resolved like `proxy-core.backends`) and options. `label`: the host's key in a
+    /// labelled list, which `proxy.replace-http-host` sends as `Host`, as lighttpd does (the host's own
+    /// host:port for an unlabelled one).
     private mutating func compileHost(
-        _ fields: [ConfigArrayEntry], at location: SourceLocation, into server: inout ModProxyServer, key: String
+        _ fields: [ConfigArrayEntry], label: String?, at location: SourceLocation, into server: inout ModProxyServer,
+        key: String
     ) {
         var name: String?, port = 80, socket: String?
         // After a mistake in this host's own fields (a misspelt "host"), "needs host or socket" would be noise.
@@ -127,9 +126,9 @@ extension SiteCompiler {
             case "connect-timeout":
                 noteHostOption(\.connectTimeout, integer(1...86_400), option: option, at: at, server: &server, key: key)
             case "read-timeout":
-                noteHostOption(\.readTimeout, integer(1...86_400), option: option, at: at, server: &server, key: key)
+                noteHostOption(\.readTimeout, integer(0...86_400), option: option, at: at, server: &server, key: key)
             case "write-timeout":
-                noteHostOption(\.writeTimeout, integer(1...86_400), option: option, at: at, server: &server, key: key)
+                noteHostOption(\.writeTimeout, integer(0...86_400), option: option, at: at, server: &server, key: key)
             case "upgrade":
                 noteHostOption(\.allowsUpgrade, boolean(), option: option, at: at, server: &server, key: key)
             case "x-sendfile":
@@ -161,14 +160,7 @@ extension SiteCompiler {
             }
             return
         }
-        let hostHeader: String?
-        switch address {
-        case .host(let name, let port):
-            let authority = name.contains(":") ? "[\(name)]" : name
-            hostHeader = port == 80 ? authority : "\(authority):\(port)"
-        case .unix:
-            hostHeader = nil
-        }
+        let hostHeader = label.flatMap { $0.isEmpty ? nil : $0 } ?? Self.hostHeader(for: address)
         let resolved: [ResolvedBackend]
         if resolveNames {
             switch address.resolve() {
@@ -184,8 +176,21 @@ extension SiteCompiler {
         server.hostHeaders += Array(repeating: hostHeader, count: resolved.count)
     }
 
-    /// `proxy.header = ( "map-urlpath" => ( "/from" => "/to" ), "upgrade" => "enable", ... )`.
-    private mutating func compileProxyHeader(_ setting: ConfigSetting, into proxy: inout ProxyOptions) {
+    /// The `Host` that names a backend address: the configured host with `:port` unless it is 80; nil for a
+    /// unix socket.
+    static func hostHeader(for address: BackendAddress) -> String? {
+        switch address {
+        case .host(let name, let port):
+            let authority = name.contains(":") ? "[\(name)]" : name
+            return port == 80 ? authority : "\(authority):\(port)"
+        case .unix:
+            return nil
+        }
+    }
+
+    /// `proxy.header = ( "map-urlpath" => ( "/from" => "/to" ), "upgrade" => "disable", ... )`, as one value.
+    private mutating func compileProxyHeader(_ setting: ConfigSetting, uriRewriteInBlock: Bool) -> ModProxyHeader {
+        var header = ModProxyHeader()
         for entry in setting.value.array ?? [] {
             guard let key = entry.key else {
                 diagnostics.error("proxy.header expects ( \"map-urlpath\" => ( ... ), \"upgrade\" => \"enable\", ... )", at: entry.value.location)
@@ -198,19 +203,19 @@ extension SiteCompiler {
                     diagnostics.error("map-urlpath expects ( \"/prefix/\" => \"/replacement/\", ... )", at: entry.value.location)
                     continue
                 }
-                if proxy.uriRewrite != nil {
+                if uriRewriteInBlock {
                     diagnostics.error(
                         "map-urlpath and proxy-core.rewrite-request \"_uri\" in one block", at: at, fix: "keep one of them")
                     continue
                 }
-                proxy.uriRewrite = compileURLPathMap(pairs)
+                header.urlPathMap = compileURLPathMap(pairs)
             case "upgrade", "connect", "force-http10":
                 guard let enabled = entry.value.booleanValue else {
                     diagnostics.error("proxy.header \"\(key)\" expects \"enable\" or \"disable\"", at: entry.value.location)
                     continue
                 }
                 if key == "upgrade" {
-                    proxy.allowsUpgrade = enabled
+                    header.allowsUpgrade = enabled
                 } else if enabled {
                     diagnostics.error(
                         key == "connect"
@@ -224,13 +229,13 @@ extension SiteCompiler {
                     continue
                 }
                 let entries = pairs.map { HostMapEntry(key: $0.key, value: $0.value) }
-                if key == "map-host-request" { proxy.hostMapRequest = entries } else { proxy.hostMapResponse = entries }
+                if key == "map-host-request" { header.hostMapRequest = entries } else { header.hostMapResponse = entries }
             case "https-remap":
                 guard let enabled = entry.value.booleanValue else {
                     diagnostics.error("proxy.header \"https-remap\" expects \"enable\" or \"disable\"", at: entry.value.location)
                     continue
                 }
-                proxy.httpsRemap = enabled
+                header.httpsRemap = enabled
             case "map-urlpath-resp-host-include", "map-urlpath-resp-host-exclude":
                 diagnostics.error(
                     "proxy.header \"\(key)\" is not supported yet", at: at,
@@ -242,24 +247,36 @@ extension SiteCompiler {
                         ?? "use: \(Self.modProxyHeaderKeys.joined(separator: ", "))")
             }
         }
+        return header
     }
 
     /// `map-urlpath` as `_uri` rules: the first key that prefixes the target is replaced by its value, the rest
     /// kept byte for byte. The response direction (Location, Content-Location, Set-Cookie Path=) is the proxy
     /// core's reverse map, which derives the same prefixes from the two paths.
-    private mutating func compileURLPathMap(_ pairs: [ConfigPair]) -> [RewriteRule] {
+    private mutating func compileURLPathMap(_ pairs: [ConfigPair]) -> (rules: [RewriteRule], mappings: [PathMapping]) {
         var rules: [RewriteRule] = []
+        var mappings: [PathMapping] = []
         for (number, pair) in pairs.enumerated() {
-            guard pair.key.hasPrefix("/"), pair.value.hasPrefix("/") else {
-                diagnostics.error("map-urlpath maps a path prefix to a path prefix, both starting with '/'", at: pair.keyLocation)
+            guard pair.key.hasPrefix("/") else {
+                diagnostics.error("map-urlpath keys are path prefixes starting with '/'", at: pair.keyLocation)
+                continue
+            }
+            guard pair.value.isEmpty || pair.value.hasPrefix("/") else {
+                diagnostics.error("map-urlpath values are path prefixes starting with '/' (or \"\")", at: pair.valueLocation)
                 continue
             }
             guard let regex = compileRegex("^" + Self.regexLiteral(pair.key) + "(.*)", at: pair.keyLocation),
                 let template = try? RewriteTemplate(Self.templateLiteral(pair.value) + "$1")
             else { continue }
             rules.append(RewriteRule(regex: regex, template: template, number: number + 1, location: pair.keyLocation))
+            func prefix(_ text: String) -> [UInt8] {
+                var bytes = Array(text.utf8)
+                if bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+                return bytes
+            }
+            mappings.append(PathMapping(clientPrefix: prefix(pair.key), backendPrefix: prefix(pair.value)))
         }
-        return rules
+        return (rules, mappings)
     }
 
     /// `text` as a PCRE2 pattern matching exactly it: ASCII punctuation escaped.

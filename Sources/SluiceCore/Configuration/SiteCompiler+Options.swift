@@ -29,11 +29,13 @@ extension SiteCompiler {
         func boolean(_ key: String) -> Bool? { block["proxy-core." + key]?.value.booleanValue }
         if let setting = block["proxy-core.backends"], let entries = setting.value.locatedStrings {
             var backends: [ResolvedBackend] = []
+            var hostHeaders: [String?] = []
             for (text, location) in entries {
                 switch BackendAddress.parse(text) {
                 case .failure(let error):
                     diagnostics.error("bad backend \"\(text)\": \(error)", at: location)
                 case .success(let address):
+                    let before = backends.count
                     if resolveNames {
                         switch address.resolve() {
                         case .success(let resolved): backends.append(contentsOf: resolved)
@@ -42,8 +44,10 @@ extension SiteCompiler {
                     } else {
                         backends.append(ResolvedBackend(label: address.description, address: .unix(path: text)))
                     }
+                    hostHeaders += Array(repeating: Self.hostHeader(for: address), count: backends.count - before)
                 }
             }
+            proxy.backendHostHeaders = hostHeaders
             if entries.isEmpty {
                 diagnostics.error("proxy-core.backends is empty", at: setting.value.location)
             }

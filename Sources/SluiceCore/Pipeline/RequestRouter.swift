@@ -102,7 +102,10 @@ public struct RequestRouter: Sendable {
             let rewrites = listed?.rewrites ?? ResolvedRewrites(options: site.options, active: active.blocks)
             func finish(_ outcome: RoutedRequest.Outcome) -> RoutedRequest {
                 // lighttpd 1.4's proxy.server: the key is chosen by the (rewritten, decoded) path.
-                let options = (listed ?? ResolvedOptions(options: site.options, active: active.blocks, rewrites: rewrites))
+                let options =
+                    (listed
+                    ?? ResolvedOptions(
+                        options: site.options, active: active.blocks, rewrites: rewrites, choosingServers: false))
                     .choosingProxyServer(path: path)
                 return RoutedRequest(
                     originalTarget: original, facts: facts, path: path, active: active, options: options,

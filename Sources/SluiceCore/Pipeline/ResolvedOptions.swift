@@ -4,6 +4,9 @@ public struct RuleSet: Sendable {
     public var block: Int
     /// The config key, for `explain`: `url.rewrite-once`, `url.redirect`, ...
     public var key: String
+    /// For lighttpd 1.4's `map-urlpath`: each rule's client ↔ backend prefixes (the reverse map uses the matched
+    /// rule's instead of deriving one).
+    public var pathMappings: [PathMapping]? = nil
 }
 
 /// The options in effect for one request: for each option, the value of the last matching block.
@@ -32,8 +35,12 @@ public final class ResolvedOptions: Sendable {
         self.init(options: site.options, active: active.blocks, rewrites: nil)
     }
 
-    /// `rewrites`: those of the same blocks when already resolved.
-    convenience init(options blocks: [BlockOptions], active: BlockSet, rewrites: ResolvedRewrites?) {
+    /// `rewrites`: those of the same blocks when already resolved. `choosingServers`: build the options of
+    /// every `proxy.server` key now (for options kept in the site's table; a request's own resolution chooses
+    /// its one key later instead).
+    convenience init(
+        options blocks: [BlockOptions], active: BlockSet, rewrites: ResolvedRewrites?, choosingServers: Bool = true
+    ) {
         var authPolicy: AuthPolicy?
         var proxy = ResolvedProxy()
         var files = ResolvedStatic()
@@ -44,7 +51,7 @@ public final class ResolvedOptions: Sendable {
         }
         self.init(
             rewrites: rewrites ?? ResolvedRewrites(options: blocks, active: active), authPolicy: authPolicy,
-            proxy: proxy, files: files)
+            proxy: proxy, files: files, choosingServers: choosingServers)
     }
 
     private init(
@@ -77,9 +84,18 @@ public final class ResolvedOptions: Sendable {
     /// chooses the backends and their host options, and no match means the request is not proxied
     /// (`gw_check_extension`); otherwise the options themselves.
     public func choosingProxyServer(path: some Collection<UInt8>) -> ResolvedOptions {
-        guard let servers = proxy.servers, let noServerChoice else { return self }
-        guard let index = servers.firstIndex(where: { $0.match.matches(path) }) else { return noServerChoice }
-        return serverChoices[index]
+        guard let servers = proxy.servers, let block = proxy.serversBlock else { return self }
+        let index = servers.firstIndex { $0.match.matches(path) }
+        if let noServerChoice { return index.map { serverChoices[$0] } ?? noServerChoice }
+        // Options resolved for this request alone: make only the one it needs.
+        var chosen = proxy
+        if let index {
+            chosen.select(server: index, block: block)
+        } else {
+            chosen.backends = nil
+            chosen.routeKey = nil
+        }
+        return ResolvedOptions(rewrites: rewrites, authPolicy: authPolicy, proxy: chosen, files: files, choosingServers: false)
     }
 }
 
@@ -151,8 +167,8 @@ public struct ResolvedProxy: Sendable {
     public var serversBlock: Int?
     /// `Host` per backend under `proxy.replace-http-host` (empty: the client's `Host`).
     public var backendHostHeaders: [String?] = []
-    /// WebSocket upgrades are tunnelled; off for lighttpd 1.4's `proxy.*` unless `proxy.header` has
-    /// `"upgrade" => "enable"` (then an upgrade request is passed on as a plain request, without `Upgrade`).
+    /// WebSocket upgrades are tunnelled; off only with `proxy.header` `"upgrade" => "disable"` or a
+    /// `proxy.server` host's `"upgrade" => "disable"` (then an upgrade request goes on as a plain one).
     public var allowsUpgrade = true
     /// `proxy.replace-http-host`: the backend gets its own host:port as `Host`.
     public var replacesHost = false
@@ -191,11 +207,10 @@ public struct ResolvedProxy: Sendable {
     mutating func overlay(_ options: ProxyOptions, block: Int) {
         if let value = options.backends {
             backends = value
+            backendHostHeaders = options.backendHostHeaders ?? []
             routeKey = ProxyRouteKey(block: block)
             servers = nil
             serversBlock = nil
-            // proxy-core tunnels upgrades, whatever an enclosing proxy.server block said.
-            allowsUpgrade = true
         }
         if let value = options.servers {
             servers = value
@@ -203,11 +218,19 @@ public struct ResolvedProxy: Sendable {
             backends = nil
             routeKey = nil
         }
-        if let value = options.allowsUpgrade { allowsUpgrade = value }
         if let value = options.replacesHost { replacesHost = value }
-        if let value = options.hostMapRequest { hostMapRequest = value }
-        if let value = options.hostMapResponse { hostMapResponse = value }
-        if let value = options.httpsRemap { httpsRemap = value }
+        if let header = options.header {
+            allowsUpgrade = header.allowsUpgrade
+            hostMapRequest = header.hostMapRequest
+            hostMapResponse = header.hostMapResponse
+            httpsRemap = header.httpsRemap
+            if let map = header.urlPathMap {
+                uriRewrite = RuleSet(rules: map.rules, block: block, key: "map-urlpath", pathMappings: map.mappings)
+            } else if uriRewrite?.pathMappings != nil {
+                // An enclosing block's map-urlpath goes with the proxy.header that replaced it.
+                uriRewrite = nil
+            }
+        }
         if let value = options.balancer { balancer = value }
         if let value = options.uriRewrite { uriRewrite = RuleSet(rules: value, block: block, key: "_uri") }
         if let value = options.requestHeaderRewrites {

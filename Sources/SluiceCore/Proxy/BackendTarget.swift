@@ -30,11 +30,14 @@ public struct BackendTarget: Sendable {
 
     /// Applies `rules` to `target` (the target after the rewrite stage) and derives the mapping against
     /// `clientTarget` (the target as the client sent it, before `url.rewrite*`).
+    /// `pathMappings` (lighttpd 1.4's `map-urlpath`): each rule's own prefixes, used for the matched one.
     public static func resolve(
-        clientTarget: [UInt8], target: [UInt8], rules: [RewriteRule]?, context: RewriteContext
+        clientTarget: [UInt8], target: [UInt8], rules: [RewriteRule]?, pathMappings: [PathMapping]? = nil,
+        context: RewriteContext
     ) throws(BackendTargetError) -> BackendTarget {
         var result = target
         var matched: RewriteRule?
+        var matchedMapping: PathMapping?
         if let rules, !rules.isEmpty {
             var output: [UInt8] = []
             output.reserveCapacity(target.count + 1)
@@ -44,10 +47,13 @@ public struct BackendTarget: Sendable {
             if let index {
                 matched = rules[index]
                 result = try originForm(output)
+                if let pathMappings, pathMappings.indices.contains(index) { matchedMapping = pathMappings[index] }
             }
         }
-        let mapping = PathMapping(
-            clientPath: PathMapping.path(ofTarget: clientTarget), backendPath: PathMapping.path(ofTarget: result))
+        let mapping =
+            matchedMapping
+            ?? PathMapping(
+                clientPath: PathMapping.path(ofTarget: clientTarget), backendPath: PathMapping.path(ofTarget: result))
         return BackendTarget(target: result, rule: matched, mapping: mapping)
     }
 
@@ -57,7 +63,7 @@ public struct BackendTarget: Sendable {
         let set = routed.options.proxy.uriRewrite
         return try resolve(
             clientTarget: routed.originalTarget, target: routed.facts.target, rules: set?.rules,
-            context: RewriteContext(routed, site: site, block: set?.block))
+            pathMappings: set?.pathMappings, context: RewriteContext(routed, site: site, block: set?.block))
     }
 
     /// `""` → `/`, `?q` → `/?q`; anything else must already start with `/`.

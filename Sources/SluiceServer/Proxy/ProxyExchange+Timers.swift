@@ -7,11 +7,29 @@ import SluiceCore
 extension ProxyExchange {
 
     /// The backend has `proxy-core.read-timeout` from now to send its next byte (the client connection's
-    /// `ReadDeadlineTimer`, shared by its exchanges one after another).
+    /// `ReadDeadlineTimer`, shared by its exchanges one after another); 0: no limit, as lighttpd's 0.
     func armReadTimer() {
         cancelWaitTimer()
-        handler.proxyReadTimer(on: context.eventLoop)
-            .arm(self, until: .now() + .seconds(Int64(max(1, routed.options.proxy.readTimeout))))
+        let seconds = routed.options.proxy.readTimeout
+        guard seconds > 0 else { return }
+        handler.proxyReadTimer(on: context.eventLoop).arm(self, until: .now() + .seconds(Int64(seconds)))
+    }
+
+    /// The backend has `proxy-core.write-timeout` from now to take more of the request (armed while the
+    /// upstream connection is not writable; 0: no limit, as lighttpd's 0).
+    func armWriteTimer() {
+        let seconds = routed.options.proxy.writeTimeout
+        guard writeTimer == nil, seconds > 0 else { return }
+        writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(seconds))) { [self] in
+            writeTimer = nil
+            guard !finished else { return }
+            run(machine.writeTimeout())
+        }
+    }
+
+    func cancelWriteTimer() {
+        writeTimer?.cancel()
+        writeTimer = nil
     }
 
     func readTimedOut() {
@@ -26,6 +44,7 @@ extension ProxyExchange {
 
     func cancelTimers() {
         cancelWaitTimer()
+        cancelWriteTimer()
         handler.backendReadTimer?.disarm(self)
     }
 

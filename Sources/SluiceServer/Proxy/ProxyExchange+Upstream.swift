@@ -72,6 +72,7 @@ extension ProxyExchange: UpstreamDelegate {
             // Once finished the client may be gone, and with it the handler (held `unowned`).
             guard !self.finished else { return }
             self.handler.setClientReadsPaused(!writable, context: self.context)
+            if writable { self.cancelWriteTimer() } else if self.requestSent { self.armWriteTimer() }
         }
     }
 

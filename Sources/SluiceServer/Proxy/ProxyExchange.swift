@@ -39,6 +39,8 @@ final class ProxyExchange {
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
     var timer: Scheduled<Void>?
+    /// `proxy-core.write-timeout`: armed while the upstream connection refuses more of the request body.
+    var writeTimer: Scheduled<Void>?
     var finished = false
     /// `X-Sendfile` from the backend (with `proxy-core.allow-x-sendfile`): its body is dropped and this file
     /// is served instead.
@@ -94,7 +96,10 @@ final class ProxyExchange {
     func clientBody(_ buffer: ByteBuffer) {
         if let connection, requestSent {
             connection.writeBody(buffer, flush: true)
-            if !connection.channel.isWritable { handler.setClientReadsPaused(true, context: context) }
+            if !connection.channel.isWritable {
+                handler.setClientReadsPaused(true, context: context)
+                armWriteTimer()
+            }
         } else {
             pendingBody.append(buffer)
             handler.setClientReadsPaused(true, context: context)
@@ -214,14 +219,14 @@ final class ProxyExchange {
     /// The `Host` the backend gets instead of the client's: the chosen backend's host:port with
     /// `proxy.replace-http-host`, else a `map-host-request` replacement; nil: the client's.
     var replacementHost: String? {
-        let proxy = routed.options.proxy
-        if proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index),
-            let host = proxy.backendHostHeaders[index]
+        let options = routed.options
+        if options.proxy.replacesHost, let index = ticket?.backend.index,
+            options.proxy.backendHostHeaders.indices.contains(index), let host = options.proxy.backendHostHeaders[index]
         {
             return host
         }
-        guard !proxy.hostMapRequest.isEmpty else { return nil }
-        let mapped = HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
+        guard !options.proxy.hostMapRequest.isEmpty else { return nil }
+        let mapped = HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
         return mapped.replaced ? mapped.host : nil
     }
 
@@ -283,21 +288,22 @@ final class ProxyExchange {
 
     /// The reverse map of this request's response (nil with `proxy-core.reverse-map` off).
     func reverseMapper() -> ReverseMapper? {
-        let proxy = routed.options.proxy
-        guard proxy.reverseMap else { return nil }
+        let options = routed.options
+        guard options.proxy.reverseMap else { return nil }
         let clientHost = clientHead.headers.first(name: "Host")
-        let sentHost = replacementHost
         var hostMappings: [HostMapping] = []
-        if !proxy.hostMapResponse.isEmpty {
-            let replaced = proxy.hostMapRequest.isEmpty ? nil : HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHost)
+        if !options.proxy.hostMapResponse.isEmpty {
+            let replaced =
+                options.proxy.hostMapRequest.isEmpty
+                ? nil : HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHost)
             hostMappings = HostMap.responseMappings(
-                proxy.hostMapResponse, clientHost: clientHost,
+                options.proxy.hostMapResponse, clientHost: clientHost,
                 replacedRequestHost: replaced.flatMap { $0.replaced ? $0.host : nil })
         }
         return ReverseMapper(
             mapping: backendTarget.mapping, clientScheme: routed.facts.scheme, clientHost: clientHost,
-            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: sentHost,
-            hostMappings: hostMappings, httpsRemap: proxy.httpsRemap)
+            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: replacementHost,
+            hostMappings: hostMappings, httpsRemap: options.proxy.httpsRemap)
     }
 
     func responseFramedAfter(_ fields: [(String, String)]) -> Bool {

@@ -55,6 +55,25 @@ enum RawExchange {
         return collector.bytes.count
     }
 
+    /// Writes `head` and then `bodySize` bytes without waiting for them to be taken, and collects the answer
+    /// until the server closes or `timeout`: a client uploading to a server that stops reading it.
+    static func upload(head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(10)) async throws -> String {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        channel.write(channel.allocator.buffer(string: head), promise: nil)
+        var body = channel.allocator.buffer(capacity: bodySize)
+        body.writeRepeatingByte(UInt8(ascii: "x"), count: bodySize)
+        channel.writeAndFlush(body, promise: nil)
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        deadline.cancel()
+        return String(decoding: collector.bytes, as: UTF8.self)
+    }
+
     static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(5)) async throws -> String {
         String(decoding: try await send([Array(text.utf8)], port: port, timeout: timeout), as: UTF8.self)
     }

@@ -39,9 +39,10 @@ import Testing
         let server = try #require(loaded.site.options[0].proxy.servers?.first)
         #expect(server.match == .everything)
         #expect(server.backends.map(\.label) == ["127.0.0.1:3001", "[::1]:3002", "app.internal:80", "unix:/run/app.sock"])
-        #expect(server.hostHeaders == ["127.0.0.1:3001", "[::1]:3002", "app.internal", nil])
-        // Under proxy.server, upgrades are lighttpd's opt-in.
-        #expect(loaded.site.options[0].proxy.allowsUpgrade == false)
+        // A labelled host's label is its Host under proxy.replace-http-host (lighttpd's host->id).
+        #expect(server.hostHeaders == ["127.0.0.1:3001", "labelled", "app.internal", nil])
+        // No proxy.header: upgrades stay on (lighttpd's default off is a defect SPEC §1 does not copy).
+        #expect(loaded.site.options[0].proxy.header == nil)
     }
 
     @Test func theFirstMatchingKeyWinsAndNoMatchIsNotProxied() throws {
@@ -118,7 +119,9 @@ import Testing
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"upgrades\" => \"enable\" )",
              "t.conf:3:18: error: unknown proxy.header key \"upgrades\"; did you mean \"upgrade\"?"),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath\" => ( \"app/\" => \"/\" ) )",
-             "t.conf:3:37: error: map-urlpath maps a path prefix to a path prefix, both starting with '/'"),
+             "t.conf:3:37: error: map-urlpath keys are path prefixes starting with '/'"),
+            ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath\" => ( \"/app/\" => \"v2/\" ) )",
+             "t.conf:3:48: error: map-urlpath values are path prefixes starting with '/' (or \"\")"),
         ]
         for (config, expected) in cases {
             #expect(Self.errors(config) == [expected], "\(config)")
@@ -136,6 +139,72 @@ import Testing
         #expect(routed.proxy.hostMapRequest == [HostMapEntry(key: "-", value: "int.example:8080")])
         #expect(routed.proxy.hostMapResponse == [HostMapEntry(key: "-", value: "-")])
         #expect(routed.proxy.httpsRemap)
+    }
+
+    @Test func proxyHeaderIsOneOptionAndUpgradesStayOnUnlessDisabled() throws {
+        let config = """
+            proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 3001 ) ) )
+            proxy.header = ( "map-urlpath" => ( "/app/" => "/" ), "upgrade" => "disable" )
+            $HTTP["url"] =^ "/app/inner/" {
+              proxy.header = ( "map-host-request" => ( "-" => "int.example" ) )
+            }
+            $HTTP["url"] =^ "/app/server/" {
+              proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 3002 ) ) )
+            }
+            """
+        let outer = try #require(try Self.route(config, "/app/x"))
+        #expect(outer.backendTarget == "/x" && !outer.proxy.allowsUpgrade)
+        // The inner proxy.header replaces the outer one whole: no map-urlpath, upgrades back to on.
+        let inner = try #require(try Self.route(config, "/app/inner/x"))
+        #expect(inner.backendTarget == "/app/inner/x")
+        #expect(inner.proxy.allowsUpgrade)
+        #expect(inner.proxy.hostMapRequest == [HostMapEntry(key: "-", value: "int.example")])
+        // A block setting only proxy.server keeps the enclosing proxy.header.
+        let server = try #require(try Self.route(config, "/app/server/x"))
+        #expect(server.backendTarget == "/server/x" && !server.proxy.allowsUpgrade)
+        #expect(server.proxy.backends?.map(\.label) == ["127.0.0.1:3002"])
+        // A host's own "upgrade" => "disable" too.
+        let hostOption = "proxy.server = ( \"\" => ( ( \"host\" => \"127.0.0.1\", \"upgrade\" => \"disable\" ) ) )"
+        #expect(try Self.route(hostOption, "/x")?.proxy.allowsUpgrade == false)
+        #expect(try Self.route("proxy.server = ( \"\" => ( ( \"host\" => \"127.0.0.1\" ) ) )", "/x")?.proxy.allowsUpgrade == true)
+    }
+
+    @Test func mapURLPathMapsBackByItsOwnPair() throws {
+        let config = """
+            proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 3001 ) ) )
+            proxy.header = ( "map-urlpath" => ( "/api/v1/" => "/v1/", "/old" => "" ) )
+            """
+        let loaded = Self.load(config)
+        let router = RequestRouter(site: loaded.site)
+        func target(_ path: String) throws -> BackendTarget {
+            try BackendTarget.resolve(
+                router.route(RequestFacts(method: "GET", target: bytes(path), host: "f"), headers: HeaderList()),
+                site: loaded.site)
+        }
+        let versioned = try target("/api/v1/users")
+        #expect(text(versioned.target) == "/v1/users")
+        let mapper = ReverseMapper(mapping: versioned.mapping, clientScheme: "http", clientHost: "f", backend: nil)
+        // As lighttpd reverses the pair: only paths under the value map back.
+        #expect(mapper.mapLocation("/v1/x") == "/api/v1/x")
+        #expect(mapper.mapLocation("/login") == nil)
+        #expect(mapper.mapSetCookie("a=1; Path=/") == nil)
+        // A prefix mapped to "" leaves the root: "/old" alone goes as "/".
+        #expect(text(try target("/old").target) == "/")
+        #expect(text(try target("/old/a?b").target) == "/a?b")
+    }
+
+    @Test func emptyProxyServerProxiesNothingAndProxyCoreBackendsGetHostsToo() throws {
+        let config = """
+            server.modules += ( "mod_proxy_core", "mod_proxy_backend_http" )
+            proxy.server = ( "" => ( ( "host" => "127.0.0.1", "port" => 3001 ) ) )
+            proxy.replace-http-host = "enable"
+            $HTTP["url"] =^ "/files/" { proxy.server = ( ) }
+            $HTTP["url"] =^ "/core/" { proxy-core.backends = ( "127.0.0.1:3002", "app.internal" ) }
+            """
+        #expect(try Self.route(config, "/files/a") == nil)
+        let core = try #require(try Self.route(config, "/core/a"))
+        #expect(core.proxy.replacesHost)
+        #expect(core.proxy.backendHostHeaders == ["127.0.0.1:3002", "app.internal"])
     }
 
     @Test func mixingTheTwoFamiliesInOneBlockIsRefused() {

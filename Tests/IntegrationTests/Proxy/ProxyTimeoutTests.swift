@@ -1,0 +1,68 @@
+import Glibc
+import NIOCore
+import Testing
+
+/// `proxy-core.write-timeout` and `read-timeout`, including lighttpd's 0 for "no limit".
+@Suite struct ProxyTimeoutTests {
+    /// A port that accepts connections (the kernel completes them) but never reads: a backend stuck before
+    /// reading its request. Closed by `close`.
+    final class UnreadPort: @unchecked Sendable {
+        let descriptor: Int32
+        let port: Int
+
+        init() throws {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, length) == 0 && listen(descriptor, 8) == 0
+                        && getsockname(descriptor, $0, &length) == 0
+                }
+            }
+            guard bound else {
+                Glibc.close(descriptor)
+                throw TestClientError.unexpected("cannot listen on 127.0.0.1")
+            }
+            self.descriptor = descriptor
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        func close() { Glibc.close(descriptor) }
+    }
+
+    static func config(port: Int, _ extra: String) -> String {
+        """
+        server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+        proxy-core.backends = ( "127.0.0.1:\(port)" )
+        \(extra)
+        """
+    }
+
+    @Test func aBackendThatStopsReadingTheBodyIs504AfterTheWriteTimeout() async throws {
+        let backend = try UnreadPort()
+        defer { backend.close() }
+        // 64 MB cannot fit in the socket buffers of a backend that never reads.
+        try await TestSluice.with(config: Self.config(port: backend.port, "proxy-core.write-timeout = 1")) { sluice in
+            let answer = try await RawExchange.upload(
+                head: "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 67108864\r\n\r\n", bodySize: 64 << 20,
+                port: sluice.port, timeout: .seconds(20))
+            #expect(answer.statusCodes == [504], "\(answer.prefix(200))")
+        }
+    }
+
+    @Test func readTimeoutZeroIsNoLimit() async throws {
+        try await withWorker(["--delay-ms", "1500"]) { worker in
+            try await TestSluice.with(config: Self.config(port: worker.port, "proxy-core.read-timeout = 1")) { sluice in
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+                #expect(response.status == .gatewayTimeout)
+            }
+            try await TestSluice.with(config: Self.config(port: worker.port, "proxy-core.read-timeout = 0")) { sluice in
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}
