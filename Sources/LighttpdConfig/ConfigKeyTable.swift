@@ -32,7 +32,7 @@ public enum ConfigKeyTable {
         .init("server.max-request-field-size", .integer, .global, "core", "8192",
               "Most bytes of a request line plus headers: 414 for a long request line, 431 for long headers.",
               range: 256...1_048_576),
-        .init("server.max-request-size", .integer, .request, "core", "0 (no limit)",
+        .init("server.max-request-size", .integer, .global, "core", "0 (no limit)",
               "Most KiB of a request body (lighttpd counts in KiB); more is 413."),
         .init("server.max-read-idle", .integer, .global, "core", "60",
               "Seconds a client may take to send the request head, or stay silent while sending a body; then 408/close."),
@@ -108,9 +108,9 @@ public enum ConfigKeyTable {
               "Headers added to every response."),
         .init("setenv.set-response-header", .stringMap, .request, "mod_setenv", nil,
               "Response headers replaced (an empty value removes the header)."),
-        .init("extforward.forwarder", .stringMap, .request, "mod_extforward", nil,
+        .init("extforward.forwarder", .stringMap, .global, "mod_extforward", nil,
               "Proxies trusted for X-Forwarded-For: \"IP\" or \"CIDR\" or \"all\" => \"trust\"."),
-        .init("extforward.headers", .stringList, .request, "mod_extforward",
+        .init("extforward.headers", .stringList, .global, "mod_extforward",
               "( \"X-Forwarded-For\", \"Forwarded-For\" )", "Headers read for the real client address."),
     ]
 
@@ -127,7 +127,7 @@ public enum ConfigKeyTable {
     static let logsAndStatus: [ConfigKey] = [
         .init("accesslog.filename", .string, .request, "mod_accesslog", nil, "File the access log is appended to."),
         .init("accesslog.format", .string, .request, "mod_accesslog",
-              "\"%h %V %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\"\"",
+              "\"%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\"\" (Apache combined)",
               "Access log line format (Apache's % codes)."),
         .init("status.status-url", .string, .request, "mod_status", nil,
               "URL of the status page (HTML, ?json, ?format=prometheus)."),
@@ -192,6 +192,7 @@ public enum ConfigKeyTable {
               "lighttpd 1.4: RFC 7239 Forwarded parameters ( \"for\" => 1, \"proto\" => 1, ... )."),
         .init("proxy.replace-http-host", .boolean, .request, "mod_proxy", "\"disable\"",
               "lighttpd 1.4: send the backend's label (in a labelled proxy.server list), else its host[:port], as Host."),
-        .init("proxy.debug", .integer, .request, "mod_proxy", "0", "lighttpd 1.4: debug level."),
+        .init("proxy.debug", .integer, .request, "mod_proxy", "0",
+              "Accepted for lighttpd compatibility; no effect (Sluice logs each backend failure once)."),
     ]
 }

@@ -82,10 +82,20 @@ public enum ConfigLoader {
                     fix: "write \":PORT\", \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path")
                 continue
             }
-            if let first = seen[address] {
-                // The same socket named again adds settings to it (lighttpd allows repeating the block),
-                // unless it is the main socket, whose settings are global.
-                if first == mainLocation { continue }
+            if seen[address] != nil {
+                // The same socket named again (lighttpd allows repeating the block, and naming the main socket:
+                // `server.port = 443` with `$SERVER["socket"] == ":443" { ssl.engine = "enable" ... }`) adds its
+                // TLS settings to it, once.
+                guard let tls = tlsSettings(in: block, diagnostics: &diagnostics),
+                    let index = listeners.firstIndex(where: { $0.address == address })
+                else { continue }
+                if listeners[index].tls == nil {
+                    listeners[index].tls = tls
+                } else {
+                    diagnostics.error(
+                        "TLS for \(condition.value) is already set", at: block["ssl.engine"]?.location ?? condition.location,
+                        fix: "set ssl.* for a socket in one place")
+                }
                 continue
             }
             seen[address] = condition.location

@@ -93,8 +93,19 @@ enum ServeMode {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
         }
         let running = started.server, loaded = checked.site.server
-        if (loaded.maxWorker, loaded.busyPoll) != (running.maxWorker, running.busyPoll) {
-            logger.warning("sluice: server.max-worker or server.busy-poll changed; restart sluice for that part to take effect")
+        let fixedAtStart: [(String, Bool)] = [
+            ("server.max-worker", loaded.maxWorker != running.maxWorker),
+            ("server.busy-poll", loaded.busyPoll != running.busyPoll),
+            ("server.max-connections", loaded.maxConnections != running.maxConnections),
+            ("server.errorlog", loaded.errorLog != running.errorLog),
+            ("server.pid-file", loaded.pidFile != running.pidFile),
+            ("server.graceful-shutdown-timeout", loaded.gracefulShutdownTimeout != running.gracefulShutdownTimeout),
+            ("server.use-ipv6", loaded.useIPv6 != running.useIPv6),
+        ]
+        let changed = fixedAtStart.filter(\.1).map(\.0)
+        if !changed.isEmpty {
+            logger.warning(
+                "sluice: \(changed.joined(separator: ", ")) changed; restart sluice for \(changed.count == 1 ? "it" : "them") to take effect")
         }
         do {
             server.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: server.group))

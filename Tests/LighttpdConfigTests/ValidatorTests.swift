@@ -110,6 +110,35 @@ import Testing
         ])
     }
 
+    /// lighttpd's usual way to serve TLS on the main port: a socket block naming it. A socket named twice takes
+    /// TLS from either block, but not from both.
+    @Test func aSocketBlockNamingTheMainSocketOrARepeatedOneGivesItTLS() {
+        let main = load("""
+            server.bind = "127.0.0.1"
+            server.port = 8443
+            $SERVER["socket"] == "127.0.0.1:8443" {
+              ssl.engine = "enable"
+              ssl.pemfile = "/etc/sluice/cert.pem"
+            }
+            """)
+        #expect(main.diagnostics.sorted.isEmpty)
+        #expect(main.config.listeners.count == 1)
+        #expect(main.config.listeners.first?.tls?.certificateChainFile == "/etc/sluice/cert.pem")
+        let repeated = load("""
+            server.bind = "127.0.0.1"
+            $SERVER["socket"] == ":9443" { }
+            $SERVER["socket"] == ":9443" { ssl.engine = "enable"
+              ssl.pemfile = "/a.pem" }
+            $SERVER["socket"] == ":9443" { ssl.engine = "enable"
+              ssl.pemfile = "/b.pem" }
+            """)
+        #expect(repeated.config.listeners.map(\.address.description) == ["127.0.0.1:80", "127.0.0.1:9443"])
+        #expect(repeated.config.listeners[1].tls?.certificateChainFile == "/a.pem")
+        #expect(repeated.diagnostics.sorted.map(\.description) == [
+            "/srv/site/test.conf:5:32: error: TLS for :9443 is already set; set ssl.* for a socket in one place",
+        ])
+    }
+
     @Test func tlsWithoutCertificateIsAnError() {
         #expect(errors("ssl.engine = \"enable\"") == [
             "/srv/site/test.conf:1:1: error: ssl.engine is enabled but ssl.pemfile is not set; set ssl.pemfile (and ssl.privkey if the key is in another file)",

@@ -68,12 +68,13 @@ public struct AccessLogFormat: Sendable, Hashable {
         }
     }
 
-    /// The text of lighttpd's default format, Apache's "combined" with `%V` for `%l`.
-    public static let defaultText = #"%h %V %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#
+    /// The default format: Apache's "combined" (SPEC §6), which log analysers read as it is. (lighttpd's own
+    /// default puts `%V`, the server name, where combined has `%l`, always `-`.)
+    public static let defaultText = #"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#
 
     /// `defaultText`, parsed (a test checks the two agree).
     public static let `default` = AccessLogFormat(parts: [
-        .remoteAddress, .literal([0x20]), .host, .literal([0x20]), .remoteUser, .literal([0x20]),
+        .remoteAddress, .literal(Array(" - ".utf8)), .remoteUser, .literal([0x20]),
         .time(.common, at: .end), .literal(Array(" \"".utf8)), .requestLine, .literal(Array("\" ".utf8)),
         .status, .literal([0x20]), .bodyBytes, .literal(Array(" \"".utf8)), .requestHeader("Referer"),
         .literal(Array("\" \"".utf8)), .requestHeader("User-Agent"), .literal([0x22]),

@@ -40,6 +40,7 @@ public struct SiteCompiler {
             captureBlocks.append(captureBlock)
             options.append(compileOptions(block, hasConditionCaptures: captureBlock != nil))
         }
+        checkBackendGroupKeys(config.blocks, options: options)
         var capturesNeeded = [Bool](repeating: false, count: config.blocks.count)
         for (index, blockOptions) in options.enumerated() where blockOptions.usesConditionCaptures {
             if let source = captureBlocks[index] { capturesNeeded[source] = true }
@@ -47,6 +48,38 @@ public struct SiteCompiler {
         return Site(
             config: config, conditions: conditions, options: options, captureBlocks: captureBlocks,
             capturesNeeded: capturesNeeded, userFiles: userFiles)
+    }
+
+    /// Keys that configure a backend group: the group is built from the block that sets the backends and the
+    /// blocks enclosing it, so these keys are honoured there only.
+    static let backendGroupKeys = [
+        "proxy-core.balancer", "proxy.balance", "proxy-core.max-pool-size", "proxy-core.max-keep-alive-requests",
+        "proxy-core.max-backlog-size", "proxy-core.disable-time", "proxy-core.connect-timeout",
+        "proxy-core.health-check", "proxy-core.health-check-interval",
+    ]
+
+    /// A backend-group key in a block that neither sets backends nor encloses a block that does would be
+    /// dropped (a nested `$HTTP["url"] =^ "/upload" { proxy-core.max-backlog-size = 10 }`): an error, not a
+    /// silence. A site without backends has no groups to confuse, and is left alone.
+    private mutating func checkBackendGroupKeys(_ blocks: [ConfigBlock], options: [BlockOptions]) {
+        var enclosesBackends = [Bool](repeating: false, count: blocks.count)
+        for (index, block) in options.enumerated() where block.proxy.backends != nil || block.proxy.servers != nil {
+            var cursor: Int? = index
+            while let current = cursor, !enclosesBackends[current] {
+                enclosesBackends[current] = true
+                cursor = blocks[current].parent
+            }
+        }
+        guard enclosesBackends.contains(true) else { return }
+        for block in blocks where !enclosesBackends[block.index] {
+            for key in Self.backendGroupKeys {
+                guard let setting = block[key] else { continue }
+                diagnostics.error(
+                    "'\(key)' here would not apply: a backend group takes it from the block that sets "
+                        + "proxy-core.backends (or proxy.server) and the blocks around that one", at: setting.location,
+                    fix: "set it in that block, or set the backends in this one")
+            }
+        }
     }
 
     // MARK: Conditions

@@ -50,7 +50,7 @@ public struct HTTP1RequestLimits: Sendable, Hashable {
     /// `server.max-request-size` converted from KiB (0 or less means no limit, as in lighttpd).
     ///
     /// `server.max-request-size` may be set per condition block in lighttpd; the parser has to
-    /// decide before any condition is evaluated, so the global value is the one enforced here.
+    /// decide before any condition is evaluated, so Sluice accepts it only outside conditions.
     public init(maxRequestFieldSize: Int, maxRequestSizeKiB: Int) {
         self.init(maxRequestFieldSize: maxRequestFieldSize)
         if maxRequestSizeKiB > 0 {

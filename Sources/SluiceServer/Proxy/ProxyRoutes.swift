@@ -57,6 +57,15 @@ final class ProxyRoute: Sendable {
 /// `proxy.server`.
 struct ProxyRoutes: Sendable {
     let routes: [ProxyRouteKey: ProxyRoute]
+    /// The same routes by block, then by key index: what a request looks up (no hashing per request).
+    private let byBlock: [[ProxyRoute?]]
+
+    /// The route of `key`, nil when the site has none there.
+    subscript(key: ProxyRouteKey) -> ProxyRoute? {
+        guard byBlock.indices.contains(key.block) else { return nil }
+        let servers = byBlock[key.block]
+        return servers.indices.contains(key.server) ? servers[key.server] : nil
+    }
 
     init(site: Site, eventLoops: EventLoopGroup, errorLog: Logger) {
         var routes: [ProxyRouteKey: ProxyRoute] = [:]
@@ -83,5 +92,13 @@ struct ProxyRoutes: Sendable {
             }
         }
         self.routes = routes
+        var byBlock = [[ProxyRoute?]](repeating: [], count: site.options.count)
+        for (key, route) in routes {
+            if byBlock[key.block].count <= key.server {
+                byBlock[key.block] += [ProxyRoute?](repeating: nil, count: key.server + 1 - byBlock[key.block].count)
+            }
+            byBlock[key.block][key.server] = route
+        }
+        self.byBlock = byBlock
     }
 }

@@ -9,7 +9,7 @@ extension HTTPRequestHandler {
 
     /// Starts the proxy stage for a request whose options name backends.
     func proxyRequest(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
-        guard let key = routed.options.proxy.routeKey, let route = runtime.proxyRoutes.routes[key] else {
+        guard let key = routed.options.proxy.routeKey, let route = runtime.proxyRoutes[key] else {
             errorLog("\(head.uri): no backend group for \(String(describing: routed.options.proxy.routeKey))")
             sendError(.internalServerError, head: head, keepAlive: keepAlive, context: context)
             return

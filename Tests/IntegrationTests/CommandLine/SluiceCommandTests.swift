@@ -139,7 +139,7 @@ import Testing
         }
         #expect(await process.terminate(grace: .seconds(5)) == 0)
         let log = try process.readAllOutput(timeout: .seconds(5)).standardError
-        let warning = "server.max-worker or server.busy-poll changed; restart sluice"
+        let warning = "sluice: server.busy-poll changed; restart sluice for it to take effect"
         #expect(log.components(separatedBy: warning).count - 1 == 3, "\(log)")
         #expect(!log.contains("epoll descriptors"), "\(log)")
     }

@@ -27,13 +27,13 @@ struct AccessLogFormatTests {
         String(decoding: try AccessLogFormat(parsing: format).render(record), as: UTF8.self)
     }
 
-    @Test func defaultFormatIsLighttpds() throws {
+    @Test func defaultFormatIsApacheCombined() throws {
         #expect(try AccessLogFormat(parsing: AccessLogFormat.defaultText) == AccessLogFormat.default)
         let record = Self.record(requestHeaders: [
             ("Referer", "https://example.com/start"), ("user-agent", "curl/8.5.0"),
         ])
         let expected =
-            "192.0.2.7 example.com - [10/Oct/2000:20:55:36 +0000] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" "
+            "192.0.2.7 - - [10/Oct/2000:20:55:36 +0000] \"GET /a%20b/index.html?x=1&y=%22 HTTP/1.1\" "
             + "200 2326 \"https://example.com/start\" \"curl/8.5.0\"\n"
         #expect(AccessLogFormat.default.render(record) == Array(expected.utf8))
     }

@@ -131,3 +131,44 @@ import Testing
         #expect((try? BackendAddress.parse("host").get())?.description == "host:80")
     }
 }
+
+/// Keys of a backend group (balancer, pool, backlog, health, connect timeout) count only where the group is
+/// built: the block setting the backends and the blocks around it. Anywhere else they are refused.
+@Suite struct BackendGroupKeyTests {
+    static func errors(_ config: String) -> [String] {
+        SiteLoader.load(
+            text: "server.modules = ( \"mod_proxy_core\", \"mod_proxy_backend_http\", \"mod_proxy\" )\n" + config,
+            file: "t.conf", resolveNames: false
+        ).diagnostics.sorted.map(\.description)
+    }
+
+    @Test func honouredInTheBackendsBlockAndAroundIt() {
+        #expect(Self.errors("""
+            proxy-core.max-pool-size = 8
+            $HTTP["url"] =^ "/app" {
+              proxy-core.balancer = "round-robin"
+              $HTTP["host"] == "a" {
+                proxy-core.backends = ( "127.0.0.1:3001" )
+                proxy-core.max-backlog-size = 5
+              }
+            }
+            """).isEmpty)
+        // A site without backends has nothing to misdirect.
+        #expect(Self.errors("$HTTP[\"url\"] =^ \"/x\" { proxy-core.balancer = \"sqf\" }").isEmpty)
+    }
+
+    @Test func refusedInsideOrBesideIt() {
+        let message = "here would not apply: a backend group takes it from the block that sets proxy-core.backends "
+            + "(or proxy.server) and the blocks around that one; set it in that block, or set the backends in this one"
+        #expect(Self.errors("""
+            $HTTP["url"] =^ "/app" {
+              proxy-core.backends = ( "127.0.0.1:3001" )
+              $HTTP["url"] =^ "/app/upload" { proxy-core.max-backlog-size = 10 }
+            }
+            $HTTP["host"] == "a" { proxy.balance = "round-robin" }
+            """) == [
+            "t.conf:4:35: error: 'proxy-core.max-backlog-size' \(message)",
+            "t.conf:6:24: error: 'proxy.balance' \(message)",
+        ])
+    }
+}
