@@ -25,7 +25,9 @@ enum ServeMode {
             threads: server.maxWorker, maxConnections: server.maxConnections,
             busyPoll: .microseconds(Int64(server.busyPoll)))
         do {
-            sluice.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: sluice.group))
+            sluice.install(
+                try SiteRuntime(
+                    site: checked.site, errorLog: logger, eventLoops: sluice.group, busyPoller: sluice.busyPoller))
         } catch {
             SluiceCommandLine.writeError("sluice: \(error)")
             try? await sluice.group.shutdownGracefully()
@@ -108,7 +110,9 @@ enum ServeMode {
                 "sluice: \(changed.joined(separator: ", ")) changed; restart sluice for \(changed.count == 1 ? "it" : "them") to take effect")
         }
         do {
-            server.install(try SiteRuntime(site: checked.site, errorLog: logger, eventLoops: server.group))
+            server.install(
+                try SiteRuntime(
+                    site: checked.site, errorLog: logger, eventLoops: server.group, busyPoller: server.busyPoller))
             logger.info("sluice: configuration reloaded; new connections use it")
         } catch {
             logger.error("sluice: reload failed: \(error)")

@@ -75,6 +75,15 @@ public enum Explainer {
                        [("path", rule.pathPrefix), ("realm", rule.realm), ("require", requirement)])
         }
         let proxy = routed.options.proxy
+        if let servers = proxy.servers {
+            // lighttpd 1.4's proxy.server: which key took the request, if any.
+            if let key = proxy.routeKey, servers.indices.contains(key.server) {
+                let name = servers[key.server].key
+                report.add("server", "proxy.server key \"\(name)\" (first match of \(servers.count))", [("key", name)])
+            } else {
+                report.add("server", "no proxy.server key matches: not proxied", [("key", "")])
+            }
+        }
         guard let backends = proxy.backends else {
             let root = routed.options.files.documentRoot ?? "(no server.document-root)"
             let path = String(decoding: routed.path, as: UTF8.self)
@@ -85,7 +94,8 @@ public enum Explainer {
             let backend = try BackendTarget.resolve(routed, site: site)
             let result = String(decoding: backend.target, as: UTF8.self)
             if let rule = backend.rule {
-                report.add("proxy", "_uri \(quoted(rule))  ->  \(result)",
+                let key = proxy.uriRewrite?.key ?? "_uri"
+                report.add("proxy", "\(key) \(quoted(rule))  ->  \(result)",
                            [("regex", rule.regex.pattern), ("replacement", rule.template.source), ("result", result)])
             } else {
                 report.add("proxy", "no _uri rule matched  ->  \(result)", [("result", result)])

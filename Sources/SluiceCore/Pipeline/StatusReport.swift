@@ -49,14 +49,33 @@ public struct StatusReport: Sendable {
         }
     }
 
+    /// `server.busy-poll` counts, summed over the event loops (for tuning the window: a spin ended by an event
+    /// is a wake-up saved).
+    public struct BusyPollRow: Sendable, Equatable {
+        public var windowMicroseconds: Int
+        public var spins: Int
+        public var endedByEvent: Int
+        public var polls: Int
+
+        public init(windowMicroseconds: Int, spins: Int, endedByEvent: Int, polls: Int) {
+            self.windowMicroseconds = windowMicroseconds
+            self.spins = spins
+            self.endedByEvent = endedByEvent
+            self.polls = polls
+        }
+    }
+
     public var version: String
     public var uptimeSeconds: Int
     public var backends: [BackendRow]
+    /// Nil when busy polling is off.
+    public var busyPoll: BusyPollRow?
 
-    public init(version: String, uptimeSeconds: Int, backends: [BackendRow]) {
+    public init(version: String, uptimeSeconds: Int, backends: [BackendRow], busyPoll: BusyPollRow? = nil) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.backends = backends
+        self.busyPoll = busyPoll
     }
 
     public func render(_ format: Format) -> String {
@@ -77,8 +96,12 @@ public struct StatusReport: Sendable {
                 + "\"state\": \"\(row.state)\", \"inFlight\": \(row.inFlight), \"requests\": \(row.requests), "
                 + "\"failures\": \(row.failures), \"latencyMs\": \(row.latencyMilliseconds == nil ? "null" : latency(row))}"
         }
-        return "{\"version\": \"\(JSONText.escape(version))\", \"uptimeSeconds\": \(uptimeSeconds), \"backends\": [\n  "
-            + rows.joined(separator: ",\n  ") + "\n]}\n"
+        let poll = busyPoll.map {
+            "{\"windowMicroseconds\": \($0.windowMicroseconds), \"spins\": \($0.spins), "
+                + "\"endedByEvent\": \($0.endedByEvent), \"polls\": \($0.polls)}"
+        } ?? "null"
+        return "{\"version\": \"\(JSONText.escape(version))\", \"uptimeSeconds\": \(uptimeSeconds), \"busyPoll\": \(poll), "
+            + "\"backends\": [\n  " + rows.joined(separator: ",\n  ") + "\n]}\n"
     }
 
     var prometheus: String {
@@ -98,6 +121,16 @@ public struct StatusReport: Sendable {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for row in backends {
                 if let v = value(row) { out += "\(name)\(labels(row)) \(v)\n" }
+            }
+        }
+        if let busyPoll {
+            let counters = [
+                ("sluice_busy_poll_spins_total", "Polling spins after event-loop ticks.", busyPoll.spins),
+                ("sluice_busy_poll_woken_total", "Spins ended by an event: wake-ups saved.", busyPoll.endedByEvent),
+                ("sluice_busy_poll_polls_total", "Zero-timeout polls made.", busyPoll.polls),
+            ]
+            for (name, help, value) in counters {
+                out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n\(name) \(value)\n"
             }
         }
         return out
@@ -122,6 +155,10 @@ public struct StatusReport: Sendable {
         out += "<style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.2rem .8rem;text-align:right}"
         out += "td:first-child,td:nth-child(2),th:first-child,th:nth-child(2){text-align:left}</style></head><body>\n"
         out += "<h1>Sluice status</h1>\n<p>\(HTMLText.escape(version)), up \(uptimeSeconds) s</p>\n"
+        if let busyPoll {
+            out += "<p>busy polling: \(busyPoll.windowMicroseconds) µs window, \(busyPoll.spins) spins, "
+            out += "\(busyPoll.endedByEvent) ended by an event, \(busyPoll.polls) polls</p>\n"
+        }
         out += "<table>\n<tr><th>group</th><th>backend</th><th>state</th><th>in flight</th><th>requests</th>"
         out += "<th>failures</th><th>latency ms</th></tr>\n"
         for row in backends {

@@ -29,7 +29,14 @@ extension HTTPRequestHandler {
             }
         }
         let uptime = Int((now - runtime.loadedAt.uptimeNanoseconds) / 1_000_000_000)
-        let report = StatusReport(version: SluiceVersion.serverHeader, uptimeSeconds: uptime, backends: rows)
+        let busyPoll = runtime.busyPoller.map { poller in
+            let counts = poller.statistics
+            return StatusReport.BusyPollRow(
+                windowMicroseconds: Int(poller.window.nanoseconds / 1000), spins: counts.spins,
+                endedByEvent: counts.endedByEvent, polls: counts.polls)
+        }
+        let report = StatusReport(
+            version: SluiceVersion.serverHeader, uptimeSeconds: uptime, backends: rows, busyPoll: busyPoll)
         let format = StatusReport.Format(query: routed.facts.rawQuery.map { String(decoding: $0, as: UTF8.self) })
         sendResponse(
             .ok, fields: [("Content-Type", format.contentType), ("Cache-Control", "no-store")],

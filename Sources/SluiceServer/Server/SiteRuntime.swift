@@ -19,13 +19,16 @@ public final class SiteRuntime: Sendable {
     let proxyRoutes: ProxyRoutes
     /// The stat cache and small-file bytes of each event loop (`server.stat-cache-engine`).
     let staticCaches: StaticFileCache.PerLoop
+    /// The server's busy poller (`server.busy-poll`), for the status page.
+    let busyPoller: BusyPoller?
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// `eventLoops`: the server's loops (upstream connections live on them).
-    public init(site: Site, errorLog: Logger, eventLoops: EventLoopGroup) throws(StartError) {
+    public init(site: Site, errorLog: Logger, eventLoops: EventLoopGroup, busyPoller: BusyPoller? = nil) throws(StartError) {
+        self.busyPoller = busyPoller
         self.site = site
         self.router = RequestRouter(site: site)
         self.errorLog = errorLog

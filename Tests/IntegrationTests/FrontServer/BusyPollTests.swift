@@ -13,7 +13,8 @@ import Testing
         let config = """
             server.busy-poll = 10000
             server.document-root = "\(root.path)"
-            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http", "mod_status" )
+            status.status-url = "/server-status"
             $HTTP["url"] =^ "/app" {
               proxy-core.protocol = "http"
               proxy-core.backends = ( "127.0.0.1:\(upstream.port)" )
@@ -37,13 +38,21 @@ import Testing
             // Ten round trips on one connection, each answered within microseconds: with a 10 ms window, some
             // request or upstream response lands while the loop is still polling.
             #expect(statistics.endedByEvent > 0)
+            // The status page reports the counts, for tuning the window.
+            let status = try await TestHTTPClient.request(TestHTTPRequest("/server-status?json"), port: sluice.port)
+            #expect(status.bodyString.contains("\"busyPoll\": {\"windowMicroseconds\": 10000, \"spins\": "))
+            let metrics = try await TestHTTPClient.request(TestHTTPRequest("/server-status?prometheus"), port: sluice.port)
+            #expect(metrics.bodyString.contains("\nsluice_busy_poll_woken_total "))
         }
         await upstream.stop()
     }
 
     @Test func withoutTheKeyNoPollerIsInstalled() async throws {
-        try await TestSluice.with(config: "server.document-root = \"/nonexistent\"") { sluice in
+        let config = "server.modules = ( \"mod_status\" )\nstatus.status-url = \"/s\"\nserver.document-root = \"/nonexistent\""
+        try await TestSluice.with(config: config) { sluice in
             #expect(sluice.server.busyPoller == nil)
+            let status = try await TestHTTPClient.request(TestHTTPRequest("/s?json"), port: sluice.port)
+            #expect(status.bodyString.contains("\"busyPoll\": null"))
         }
     }
 }

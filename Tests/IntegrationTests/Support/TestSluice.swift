@@ -31,7 +31,7 @@ struct TestSluice: Sendable {
             server.install(
                 try SiteRuntime(
                     site: loaded.site, errorLog: errorLog ?? Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                    eventLoops: server.group))
+                    eventLoops: server.group, busyPoller: server.busyPoller))
         } catch {
             await server.shutdown(timeout: .seconds(1))
             throw error

@@ -34,6 +34,27 @@ import Testing
             """)
     }
 
+    @Test func lighttpd14ProxyServerSaysWhichKeyTookTheRequest() {
+        let config = """
+            server.modules = ( "mod_proxy" )
+            server.document-root = "/srv/www"
+            proxy.server = ( ".php" => ( ( "host" => "127.0.0.1", "port" => 3001 ) ) )
+            proxy.header = ( "map-urlpath" => ( "/app/" => "/" ) )
+            """
+        #expect(explain(config, "/app/index.php?x=1").text == """
+            request   GET /app/index.php?x=1  host=example.com
+            server    proxy.server key ".php" (first match of 1)
+            proxy     map-urlpath "^/app/(.*)" => "/$1"  ->  /index.php?x=1
+            balance   sqf over 1 backend (in flight now: none)
+            upstream  GET /index.php?x=1 HTTP/1.1  X-Forwarded-Prefix: /app
+            """)
+        #expect(explain(config, "/app/style.css").text == """
+            request   GET /app/style.css  host=example.com
+            server    no proxy.server key matches: not proxied
+            static    /app/style.css  from /srv/www
+            """)
+    }
+
     @Test func staticPassthroughAndRedirects() {
         let report = explain(Self.canonical, "/static/app.css")
         #expect(report.steps.map(\.kind) == ["request", "cond", "rewrite", "static"])
