@@ -155,11 +155,14 @@ public enum ConfigKeyTable {
         .init("proxy-core.max-keep-alive-requests", .integer, .request, "mod_proxy_core", "1000",
               "Requests per backend connection before it is retired."),
         .init("proxy-core.disable-time", .integer, .request, "mod_proxy_core", "1",
-              "Seconds a backend is skipped after a connect failure.", range: 0...86_400),
+              "Seconds a backend is skipped after a connect failure (the backends block's value marks them; a "
+                + "request's own value sets its Retry-After).", range: 0...86_400),
         .init("proxy-core.max-backlog-size", .integer, .request, "mod_proxy_core", "1024",
               "Requests that may wait for a free backend before 503.", range: 0...1_000_000),
         .init("proxy-core.connect-timeout", .integer, .request, "mod_proxy_core", "5",
-              "Seconds to connect, and the longest a request waits in the backlog for a backend.", range: 1...86_400),
+              "Seconds to connect, and the longest a request waits in the backlog for a backend (pooled "
+                + "connections use the backends block's value; WebSocket connections and the wait, the request's).",
+              range: 1...86_400),
         .init("proxy-core.read-timeout", .integer, .request, "mod_proxy_core", "60",
               "Seconds the backend may stay silent before 504 (0: no limit).", range: 0...86_400),
         .init("proxy-core.write-timeout", .integer, .request, "mod_proxy_core", "60",

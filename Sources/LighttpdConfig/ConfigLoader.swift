@@ -66,17 +66,20 @@ public enum ConfigLoader {
         var listeners: [ListenerSettings] = []
         var seen: [ListenAddress: SourceLocation] = [:]
         let mainLocation = blocks[0]["server.port"]?.location ?? blocks[0]["server.bind"]?.location ?? .builtIn
+        let bindsUnixSocket = server.bind.hasPrefix("/") || server.bind.hasPrefix("unix:")
         let mainAddress: ListenAddress =
-            server.bind.hasPrefix("/") || server.bind.hasPrefix("unix:")
+            bindsUnixSocket
             ? ListenAddress.parse(socket: server.bind, defaultHost: "") ?? .unix(path: server.bind)
-            : .inet(host: server.bind, port: server.port)
-        var main = ListenerSettings(address: mainAddress, tls: nil, blockIndex: nil, location: mainLocation)
-        main.tls = tlsSettings(in: blocks[0], diagnostics: &diagnostics)
+            : .inet(host: server.bind == "0.0.0.0" || server.bind == "*" ? "" : server.bind, port: server.port)
+        // A socket block's ":443" means server.bind's address, or every address when that is a unix socket.
+        let defaultHost = bindsUnixSocket ? "" : server.bind
+        var main = ListenerSettings(address: mainAddress, tls: nil, blockIndices: [], location: mainLocation)
+        main.tls = tlsSettings(in: blocks[0], global: blocks[0], diagnostics: &diagnostics)
         listeners.append(main)
         seen[mainAddress] = mainLocation
         for block in blocks {
             guard let condition = block.condition, condition.field == .serverSocket else { continue }
-            guard let address = ListenAddress.parse(socket: condition.value, defaultHost: server.bind) else {
+            guard let address = ListenAddress.parse(socket: condition.value, defaultHost: defaultHost) else {
                 diagnostics.error(
                     "\"\(condition.value)\" is not a socket address", at: condition.valueLocation,
                     fix: "write \":PORT\", \"IP:PORT\", \"[IPv6]:PORT\" or a unix socket path")
@@ -84,11 +87,11 @@ public enum ConfigLoader {
             }
             if seen[address] != nil {
                 // The same socket named again (lighttpd allows repeating the block, and naming the main socket:
-                // `server.port = 443` with `$SERVER["socket"] == ":443" { ssl.engine = "enable" ... }`) adds its
-                // TLS settings to it, once.
-                guard let tls = tlsSettings(in: block, diagnostics: &diagnostics),
-                    let index = listeners.firstIndex(where: { $0.address == address })
-                else { continue }
+                // `server.port = 443` with `$SERVER["socket"] == ":443" { ssl.engine = "enable" ... }`): the
+                // block's conditions match its requests too, and it may give the socket TLS, once.
+                guard let index = listeners.firstIndex(where: { $0.address == address }) else { continue }
+                listeners[index].blockIndices.append(block.index)
+                guard let tls = tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics) else { continue }
                 if listeners[index].tls == nil {
                     listeners[index].tls = tls
                 } else {
@@ -101,22 +104,25 @@ public enum ConfigLoader {
             seen[address] = condition.location
             listeners.append(
                 ListenerSettings(
-                    address: address, tls: tlsSettings(in: block, diagnostics: &diagnostics),
-                    blockIndex: block.index, location: condition.location))
+                    address: address, tls: tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics),
+                    blockIndices: [block.index], location: condition.location))
         }
         return listeners
     }
 
-    private static func tlsSettings(in block: ConfigBlock, diagnostics: inout ConfigDiagnostics) -> TLSSettings? {
+    /// A block's TLS settings: `ssl.engine` from the block itself, the files from it or else from the global
+    /// block (lighttpd's usual setup names the certificate once, globally).
+    private static func tlsSettings(
+        in block: ConfigBlock, global: ConfigBlock, diagnostics: inout ConfigDiagnostics
+    ) -> TLSSettings? {
         guard let engine = block["ssl.engine"], engine.value.booleanValue == true else { return nil }
-        guard let pem = block["ssl.pemfile"]?.value.string else {
+        func file(_ key: String) -> String? { (block[key] ?? global[key])?.value.string }
+        guard let pem = file("ssl.pemfile") else {
             diagnostics.error(
                 "ssl.engine is enabled but ssl.pemfile is not set", at: engine.location,
                 fix: "set ssl.pemfile (and ssl.privkey if the key is in another file)")
             return nil
         }
-        return TLSSettings(
-            certificateChainFile: pem, privateKeyFile: block["ssl.privkey"]?.value.string,
-            caFile: block["ssl.ca-file"]?.value.string)
+        return TLSSettings(certificateChainFile: pem, privateKeyFile: file("ssl.privkey"), caFile: file("ssl.ca-file"))
     }
 }

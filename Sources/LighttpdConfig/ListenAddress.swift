@@ -25,6 +25,8 @@ public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
         }
         guard let port = Int(portText), (0...65535).contains(port) else { return nil }
         if host.isEmpty { host = Substring(defaultHost) }
+        // Every IPv4 address, however it is written (lighttpd documents "*:443").
+        if host == "*" || host == "0.0.0.0" { host = "" }
         return .inet(host: String(host), port: port)
     }
 
@@ -50,7 +52,8 @@ public struct TLSSettings: Sendable, Hashable {
 public struct ListenerSettings: Sendable, Hashable {
     public var address: ListenAddress
     public var tls: TLSSettings?
-    /// The `$SERVER["socket"]` block's index, so requests on this socket match that condition.
-    public var blockIndex: Int?
+    /// The `$SERVER["socket"]` blocks naming this socket (lighttpd allows repeating one), so requests on it
+    /// match those conditions.
+    public var blockIndices: [Int]
     public var location: SourceLocation
 }

@@ -91,7 +91,9 @@ enum ServeMode {
             logger.error("sluice: reload failed; the running configuration stays in effect")
             return
         }
-        if checked.site.config.listeners != started.config.listeners {
+        // Addresses and TLS, not where the blocks are written (a comment added above them changes nothing).
+        func sockets(_ site: Site) -> [String] { site.config.listeners.map { "\($0.address) \(String(describing: $0.tls))" } }
+        if sockets(checked.site) != sockets(started) {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
         }
         let running = started.server, loaded = checked.site.server

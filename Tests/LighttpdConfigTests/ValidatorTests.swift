@@ -139,6 +139,26 @@ import Testing
         ])
     }
 
+    /// "*:443" and "0.0.0.0:443" are the main socket when it listens everywhere; with a unix-socket bind, ":443"
+    /// listens everywhere; a certificate named globally serves every socket block turning TLS on.
+    @Test func socketAddressesAreComparedAsAddresses() {
+        let everywhere = load("""
+            server.port = 443
+            ssl.pemfile = "/etc/sluice/cert.pem"
+            $SERVER["socket"] == "*:443" { ssl.engine = "enable" }
+            $SERVER["socket"] == "0.0.0.0:443" { }
+            """)
+        #expect(everywhere.diagnostics.sorted.isEmpty, "\(everywhere.diagnostics.sorted)")
+        #expect(everywhere.config.listeners.count == 1)
+        #expect(everywhere.config.listeners[0].blockIndices == [1, 2])
+        #expect(everywhere.config.listeners[0].tls?.certificateChainFile == "/etc/sluice/cert.pem")
+        let unix = load("""
+            server.bind = "/run/sluice.sock"
+            $SERVER["socket"] == ":8443" { }
+            """)
+        #expect(unix.config.listeners.map(\.address.description) == ["unix:/run/sluice.sock", "0.0.0.0:8443"])
+    }
+
     @Test func tlsWithoutCertificateIsAnError() {
         #expect(errors("ssl.engine = \"enable\"") == [
             "/srv/site/test.conf:1:1: error: ssl.engine is enabled but ssl.pemfile is not set; set ssl.pemfile (and ssl.privkey if the key is in another file)",

@@ -265,6 +265,13 @@ extension SiteCompiler {
                 diagnostics.error("map-urlpath values are path prefixes starting with '/' (or \"\")", at: pair.valueLocation)
                 continue
             }
+            guard !(pair.value.isEmpty && pair.key.hasSuffix("/")) else {
+                // "/a/" => "" would send "/a/x" as "x", which is no request-target.
+                diagnostics.error(
+                    "map-urlpath \"\(pair.key)\" => \"\" leaves targets without their leading '/'", at: pair.valueLocation,
+                    fix: "map \"\(pair.key.dropLast())\" => \"\" or \"\(pair.key)\" => \"/\"")
+                continue
+            }
             guard let regex = compileRegex("^" + Self.regexLiteral(pair.key) + "(.*)", at: pair.keyLocation),
                 let template = try? RewriteTemplate(Self.templateLiteral(pair.value) + "$1")
             else { continue }

@@ -51,11 +51,12 @@ public struct SiteCompiler {
     }
 
     /// Keys that configure a backend group: the group is built from the block that sets the backends and the
-    /// blocks enclosing it, so these keys are honoured there only.
+    /// blocks enclosing it, so these keys are honoured there only. (`connect-timeout` and `disable-time` are
+    /// also read per request, for the backlog wait, Retry-After and WebSocket connections, so they may be set
+    /// anywhere; their docs say which value pooled connections use.)
     static let backendGroupKeys = [
         "proxy-core.balancer", "proxy.balance", "proxy-core.max-pool-size", "proxy-core.max-keep-alive-requests",
-        "proxy-core.max-backlog-size", "proxy-core.disable-time", "proxy-core.connect-timeout",
-        "proxy-core.health-check", "proxy-core.health-check-interval",
+        "proxy-core.max-backlog-size", "proxy-core.health-check", "proxy-core.health-check-interval",
     ]
 
     /// A backend-group key in a block that neither sets backends nor encloses a block that does would be

@@ -99,7 +99,7 @@ public struct ConditionEvaluator: Sendable {
         let result: Bool
         switch condition.field {
         case .serverSocket:
-            return facts.socketBlock == block
+            return facts.socketBlocks.contains(block)
         case .physicalPath, .physicalExistingPath:
             return false
         case .url:

@@ -31,12 +31,12 @@ public struct RequestFacts: Sendable {
     public var remoteAddress: IPAddress?
     /// The port of the listening socket that accepted the request (`${url.port}`).
     public var localPort: UInt16
-    /// The `$SERVER["socket"]` block of that listening socket, if it has one.
-    public var socketBlock: Int?
+    /// The `$SERVER["socket"]` blocks naming that listening socket (usually none or one).
+    public var socketBlocks: [Int]
 
     public init(
         method: String, target: [UInt8], host: String, scheme: String = "http", remoteAddress: IPAddress? = nil,
-        localPort: UInt16 = 80, socketBlock: Int? = nil
+        localPort: UInt16 = 80, socketBlocks: [Int] = []
     ) {
         self.method = method
         self.target = target
@@ -44,7 +44,7 @@ public struct RequestFacts: Sendable {
         self.scheme = scheme
         self.remoteAddress = remoteAddress
         self.localPort = localPort
-        self.socketBlock = socketBlock
+        self.socketBlocks = socketBlocks
     }
 
     /// The path part of the target (before `?`), still encoded.

@@ -6,8 +6,8 @@
 ///   any request that has one). Value `-` keeps the client's Host, `""` keeps it and stops looking, anything else
 ///   replaces it.
 /// - `map-host-response` rewrites the authority of an absolute `Location` / `Content-Location` and a
-///   `Set-Cookie` `Domain=`. Key `-` stands for the Host sent to the backend by `map-host-request`; value `-`
-///   means the client's Host.
+///   `Set-Cookie` `Domain=`. Key `-` stands for the Host `map-host-request` sent instead of the client's, or the
+///   client's Host when it sent that; value `-` means the client's Host.
 public struct HostMapEntry: Sendable, Hashable {
     public var key: String
     public var value: String
@@ -45,9 +45,10 @@ public enum HostMap {
         return (clientHost, false)
     }
 
-    /// The response mappings of a request: entries with `-` resolved (a key `-` only when the request's Host
-    /// was replaced; a value `-` only when the client sent a Host). A `""` value ends the list, as it stops
-    /// lighttpd's search.
+    /// The response mappings of a request: entries with `-` resolved. `replacedRequestHost`: what
+    /// `map-host-request` sent instead of the client's Host (nil when it did not replace it, or when
+    /// `proxy.replace-http-host` decided). A `""` value, or a `-` value when the client sent no Host, maps a key
+    /// to itself: found first, it leaves the URL as it is and ends the search, as in lighttpd.
     public static func responseMappings(
         _ entries: [HostMapEntry], clientHost: String?, replacedRequestHost: String?
     ) -> [HostMapping] {
@@ -55,8 +56,8 @@ public enum HostMap {
         for entry in entries {
             let from: String
             if entry.key == "-" {
-                guard let replacedRequestHost else { continue }
-                from = replacedRequestHost
+                guard let sent = replacedRequestHost ?? clientHost, !sent.isEmpty else { continue }
+                from = sent
             } else {
                 from = entry.key
             }
@@ -67,7 +68,10 @@ public enum HostMap {
             }
             let to: String
             if entry.value == "-" {
-                guard let clientHost, !clientHost.isEmpty else { continue }
+                guard let clientHost, !clientHost.isEmpty else {
+                    mappings.append(HostMapping(from: from, to: from))
+                    continue
+                }
                 to = clientHost
             } else {
                 to = entry.value

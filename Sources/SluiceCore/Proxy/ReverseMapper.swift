@@ -81,7 +81,8 @@ public struct ReverseMapper: Sendable {
         if let mapped = hostMapping(for: url.authority) {
             let scheme: String
             switch url.scheme {
-            case .http: scheme = httpsRemap && clientScheme == "https" ? "https://" : "http://"
+            // A key mapped to itself (a "" value) leaves the URL alone, scheme included.
+            case .http: scheme = httpsRemap && clientScheme == "https" && mapped.to != mapped.from ? "https://" : "http://"
             case .https: scheme = "https://"
             case .relative: scheme = "//"
             }

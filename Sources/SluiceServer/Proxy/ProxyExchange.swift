@@ -216,15 +216,20 @@ final class ProxyExchange {
 
 
 
+    /// `proxy.replace-http-host`: the chosen backend's label or host[:port] (nil for a unix socket).
+    private var labelHost: String? {
+        let options = routed.options
+        guard options.proxy.replacesHost, let index = ticket?.backend.index,
+            options.proxy.backendHostHeaders.indices.contains(index)
+        else { return nil }
+        return options.proxy.backendHostHeaders[index]
+    }
+
     /// The `Host` the backend gets instead of the client's: the chosen backend's host:port with
     /// `proxy.replace-http-host`, else a `map-host-request` replacement; nil: the client's.
     var replacementHost: String? {
         let options = routed.options
-        if options.proxy.replacesHost, let index = ticket?.backend.index,
-            options.proxy.backendHostHeaders.indices.contains(index), let host = options.proxy.backendHostHeaders[index]
-        {
-            return host
-        }
+        if let host = labelHost { return host }
         guard !options.proxy.hostMapRequest.isEmpty else { return nil }
         let mapped = HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
         return mapped.replaced ? mapped.host : nil
@@ -293,8 +298,9 @@ final class ProxyExchange {
         let clientHost = clientHead.headers.first(name: "Host")
         var hostMappings: [HostMapping] = []
         if !options.proxy.hostMapResponse.isEmpty {
+            // With replace-http-host the request map did not run (lighttpd's order).
             let replaced =
-                options.proxy.hostMapRequest.isEmpty
+                options.proxy.hostMapRequest.isEmpty || labelHost != nil
                 ? nil : HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHost)
             hostMappings = HostMap.responseMappings(
                 options.proxy.hostMapResponse, clientHost: clientHost,

@@ -13,12 +13,14 @@ struct ConnectionInfo: Sendable {
     var localPort: UInt16
     /// `http` or `https`.
     var scheme: String
-    /// The `$SERVER["socket"]` block of the listener.
-    var socketBlock: Int?
+    /// The `$SERVER["socket"]` blocks of the listener in the runtime the connection uses.
+    var socketBlocks: [Int]
     /// TLS connections cannot send file regions with sendfile; bodies are read and written instead.
     var isTLS: Bool
 
-    init(channel: Channel, listener: ListenerSettings, isTLS: Bool) {
+    /// `socketBlocks`: found by the listener's address in the runtime's config, not taken from `listener` (bound
+    /// at start: a reload may have moved the blocks).
+    init(channel: Channel, listener: ListenerSettings, socketBlocks: [Int], isTLS: Bool) {
         let remote = channel.remoteAddress
         self.remoteText = remote?.ipAddress ?? "-"
         self.remoteAddress = remote?.ipAddress.flatMap { IPAddress($0) }
@@ -26,7 +28,7 @@ struct ConnectionInfo: Sendable {
         self.peer = PeerAddress(remoteAddress)
         self.localPort = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
         self.scheme = isTLS ? "https" : "http"
-        self.socketBlock = listener.blockIndex
+        self.socketBlocks = socketBlocks
         self.isTLS = isTLS
     }
 }

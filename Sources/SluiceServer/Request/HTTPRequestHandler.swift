@@ -144,7 +144,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let facts = RequestFacts(
             method: head.method.rawValue, target: Array(head.uri.utf8), host: host, scheme: scheme,
-            remoteAddress: client, localPort: connection.localPort, socketBlock: connection.socketBlock)
+            remoteAddress: client, localPort: connection.localPort, socketBlocks: connection.socketBlocks)
         current = RequestRecord(head: head, started: NIODeadline.now())
         if client != connection.remoteAddress { current?.client = client?.description }
         state = .discardingBody

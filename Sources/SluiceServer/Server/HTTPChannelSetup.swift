@@ -20,7 +20,8 @@ enum HTTPChannelSetup {
         let global = runtime.site.options[0].files
         let decoderLimits = HTTP1RequestLimits(
             maxRequestFieldSize: limits.maxRequestFieldSize, maxRequestSizeKiB: global.maxRequestSizeKiB ?? 0)
-        let connection = ConnectionInfo(channel: channel, listener: listener, isTLS: tls != nil)
+        let socketBlocks = runtime.site.config.listeners.first { $0.address == listener.address }?.blockIndices ?? []
+        let connection = ConnectionInfo(channel: channel, listener: listener, socketBlocks: socketBlocks, isTLS: tls != nil)
         let errorLog = runtime.errorLog
         let errorPrefix = global.errorFilePrefix
         let allocator = channel.allocator

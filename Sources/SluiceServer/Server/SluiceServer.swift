@@ -78,7 +78,9 @@ public final class SluiceServer: Sendable {
         }
         var bound: [SocketAddress] = []
         var listeners = runtime.site.config.listeners
-        if runtime.server.useIPv6, let main = listeners.first, case .inet("", let port) = main.address {
+        if runtime.server.useIPv6, let main = listeners.first, case .inet("", let port) = main.address,
+            !listeners.contains(where: { $0.address == .inet(host: "::", port: port) })
+        {
             // server.use-ipv6 with no server.bind: listen on every IPv6 address too.
             var v6 = main
             v6.address = .inet(host: "::", port: port)

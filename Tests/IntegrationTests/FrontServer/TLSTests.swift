@@ -53,4 +53,28 @@ import Testing
             #expect(big.utf8.count > 300_000)
         }
     }
+
+    /// lighttpd's usual form: the main socket named by a `$SERVER["socket"]` block that turns TLS on. Its TLS
+    /// and its other settings both apply to that socket.
+    @Test func aSocketBlockNamingTheMainSocketServesItOverTLSWithItsSettings() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("hello.txt", "main over tls")
+        let certificates = TestBinaries.packageRoot + "/etc/examples/tls"
+        let config = """
+            server.modules = ( "mod_setenv" )
+            server.document-root = "\(root.path)"
+            ssl.pemfile = "\(certificates)/localhost.crt"
+            $SERVER["socket"] == "127.0.0.1:0" {
+              ssl.engine = "enable"
+              ssl.privkey = "\(certificates)/localhost.key"
+              setenv.add-response-header = ( "X-Socket-Block" => "main" )
+            }
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let answer = try await Self.get(port: sluice.port, target: "/hello.txt")
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(answer.contains("X-Socket-Block: main\r\n"))
+            #expect(answer.hasSuffix("main over tls"))
+        }
+    }
 }

@@ -120,6 +120,8 @@ import Testing
              "t.conf:3:18: error: unknown proxy.header key \"upgrades\"; did you mean \"upgrade\"?"),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath\" => ( \"app/\" => \"/\" ) )",
              "t.conf:3:37: error: map-urlpath keys are path prefixes starting with '/'"),
+            ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath\" => ( \"/a/\" => \"\" ) )",
+             "t.conf:3:46: error: map-urlpath \"/a/\" => \"\" leaves targets without their leading '/'; map \"/a\" => \"\" or \"/a/\" => \"/\""),
             ("proxy.server = ( \"\" => ( \(host) ) )\nproxy.header = ( \"map-urlpath\" => ( \"/app/\" => \"v2/\" ) )",
              "t.conf:3:48: error: map-urlpath values are path prefixes starting with '/' (or \"\")"),
         ]

@@ -38,6 +38,19 @@ import Testing
         ])
     }
 
+    /// lighttpd: a response key "-" is the Host sent, which is the client's own when the request map left it.
+    @Test func aDashKeyIsTheClientsHostWhenTheRequestMapDidNotReplaceIt() {
+        let entries = Self.entries([("-", "www.example")])
+        #expect(HostMap.responseMappings(entries, clientHost: "example", replacedRequestHost: nil) == [
+            HostMapping(from: "example", to: "www.example"),
+        ])
+        // A "-" value with no client Host leaves that key's URLs alone and ends the search.
+        let dashValue = Self.entries([("a.example", "-"), ("a.example", "b.example")])
+        #expect(HostMap.responseMappings(dashValue, clientHost: nil, replacedRequestHost: nil) == [
+            HostMapping(from: "a.example", to: "a.example"), HostMapping(from: "a.example", to: "b.example"),
+        ])
+    }
+
     static func mapper(httpsRemap: Bool = false, scheme: String = "http") -> ReverseMapper {
         ReverseMapper(
             mapping: PathMapping(clientPrefix: bytes("/app"), backendPrefix: []), clientScheme: scheme,
@@ -67,6 +80,8 @@ import Testing
         #expect(Self.mapper(httpsRemap: true, scheme: "https").mapLocation("http://int.example:8080/w") == "https://front.example/app/w")
         #expect(Self.mapper(httpsRemap: true, scheme: "http").mapLocation("http://int.example:8080/w") == "http://front.example/app/w")
         #expect(Self.mapper(httpsRemap: false, scheme: "https").mapLocation("http://int.example:8080/w") == "http://front.example/app/w")
+        // A key mapped to itself ("" in the config) keeps its scheme too.
+        #expect(Self.mapper(httpsRemap: true, scheme: "https").mapLocation("http://keep.example/w") == "http://keep.example/app/w")
     }
 
     @Test func cookieDomainsAreMappedWithoutPorts() {
