@@ -15,8 +15,9 @@ public struct ConfigDiagnostic: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     public var description: String {
-        // A file that cannot be read at all has no line to point at: "FILE: error: ...".
-        var text = location.line > 0 ? "\(location): error: \(message)" : "\(location.file): error: \(message)"
+        // A file that cannot be read at all has no line to point at; SPEC §1 still wants FILE:LINE:COL, and an
+        // editor jumping to line 1 of the file named is the right answer.
+        var text = location.line > 0 ? "\(location): error: \(message)" : "\(location.file):1:1: error: \(message)"
         if let fix { text += "; \(fix)" }
         return text
     }

@@ -143,14 +143,16 @@ struct Parser {
         }
     }
 
+    /// lighttpd's grammar needs no line break between settings (`{ ssl.engine = "enable" ssl.pemfile = "..." }`,
+    /// as SPEC §6 writes it): a name, a condition or an include may start the next statement on the same line.
     private mutating func expectEndOfStatement() throws(SyntaxError) {
         switch current.kind {
-        case .endOfLine, .endOfFile, .rightCurly:
+        case .endOfLine, .endOfFile, .rightCurly, .name, .dollar, .include, .includeShell:
             return
-        case .string, .name, .integer:
+        case .string, .integer:
             throw fail(
                 "unexpected \(current.kind.display) after a complete value", at: current.location,
-                fix: "join values with '+', or start a new line for the next setting")
+                fix: "join values with '+'")
         default:
             throw fail("unexpected \(current.kind.display) after a complete value", at: current.location)
         }

@@ -85,7 +85,7 @@ import Testing
             """)
         #expect(found == [
             "/srv/site/test.conf:1:15: error: expected a value, found '='",
-            "/srv/site/test.conf:2:18: error: unexpected string \"b\" after a complete value; join values with '+', or start a new line for the next setting",
+            "/srv/site/test.conf:2:18: error: unexpected string \"b\" after a complete value; join values with '+'",
             "/srv/site/test.conf:4:17: error: missing value",
             "/srv/site/test.conf:6:27: error: expected ',' or ')' in array, found string \"b\"; separate elements with ','",
             "/srv/site/test.conf:8:1: error: '}' without a matching '{'",
@@ -157,6 +157,17 @@ import Testing
             $SERVER["socket"] == ":8443" { }
             """)
         #expect(unix.config.listeners.map(\.address.description) == ["unix:/run/sluice.sock", "0.0.0.0:8443"])
+    }
+
+    /// lighttpd's grammar, and SPEC §6's TLS example: settings on one line need no separator.
+    @Test func settingsMayShareALine() {
+        let result = load("""
+            server.port = 8080 server.bind = "127.0.0.1"
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable" ssl.pemfile = "/etc/x.pem" ssl.privkey = "/etc/x.key" }
+            """)
+        #expect(result.diagnostics.sorted.isEmpty, "\(result.diagnostics.sorted)")
+        #expect(result.config.server.port == 8080 && result.config.server.bind == "127.0.0.1")
+        #expect(result.config.listeners.last?.tls?.privateKeyFile == "/etc/x.key")
     }
 
     @Test func tlsWithoutCertificateIsAnError() {

@@ -17,6 +17,13 @@ extension SiteCompiler {
             }
         }
         files.indexFileNames = block["index-file.names"]?.value.stringListValue
+        for (name, location) in block["index-file.names"]?.value.locatedStrings ?? [] where !StaticFileDecider.isPlainName(name) {
+            // lighttpd reads "/index.php" as relative to the document root (a front controller for scripts);
+            // with static files only that would serve one file for every directory.
+            diagnostics.error(
+                "index-file.names entries are file names in the requested directory, not \"\(name)\"", at: location,
+                fix: name.hasPrefix("/") ? "write \"\(name.drop { $0 == "/" })\", or rewrite directory URLs to it with url.rewrite-if-not-file" : nil)
+        }
         files.excludeExtensions = block["static-file.exclude-extensions"]?.value.stringListValue
         files.directoryListing = boolean("dir-listing.activate")
         files.hideDotfiles = boolean("dir-listing.hide-dotfiles")

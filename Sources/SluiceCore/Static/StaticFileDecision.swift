@@ -1,7 +1,7 @@
 /// The static-file options of one config scope, with lighttpd's defaults.
 public struct StaticFileSettings: Sendable {
     /// `index-file.names`: tried in order in a requested directory. Names with a `/` (lighttpd's
-    /// document-root-relative form) or that are `.`/`..` are skipped; the config layer should reject them.
+    /// document-root-relative form) or that are `.`/`..` are refused when the config is loaded (and skipped here).
     public var indexFileNames: [String] = ["index.html", "index.htm"]
     /// `static-file.exclude-extensions`: suffixes answered with 403. Compared ASCII-case-insensitively
     /// (lighttpd compares exactly); `x.PHP` is as much a script's source as `x.php`.

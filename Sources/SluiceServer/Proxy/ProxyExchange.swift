@@ -147,7 +147,8 @@ final class ProxyExchange {
         case .sendRequestHead:
             sendRequestHead()
         case .forwardInterimResponse:
-            if let head = responseHead {
+            // No 1xx ever goes to an HTTP/1.0 client (RFC 9110 §15.2).
+            if let head = responseHead, clientHead.version.minor >= 1 || clientHead.version.major > 1 {
                 // A 103's `Link` fields pass; hop-by-hop fields (a backend's `Connection`) do not.
                 let fields = ProxiedResponseHeaders.build(head.headers, tunnel: false, reverseMapper: nil)
                 handler.writeInterim(

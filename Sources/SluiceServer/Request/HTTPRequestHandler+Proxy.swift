@@ -22,7 +22,8 @@ extension HTTPRequestHandler {
             sendError(HTTPResponseStatus(statusCode: error.status), head: head, keepAlive: keepAlive, context: context)
             return
         }
-        if head.headers.first(name: "Expect")?.lowercased() == "100-continue" {
+        // An HTTP/1.0 client's 100-continue is ignored (RFC 9110 §10.1.1): no 1xx goes to it (§15.2).
+        if head.version.minor >= 1, head.headers.first(name: "Expect")?.lowercased() == "100-continue" {
             // The backend never sees Expect (lighttpd drops it too); Sluice asks for the body itself.
             writeInterim(HTTPResponseHead(version: head.version, status: .continue), context: context)
         }

@@ -22,6 +22,14 @@ import Testing
         #expect(result.standardError.contains("\(file):2:15: error: 'server.port' expects an integer, not a string"))
     }
 
+    @Test func aConfigThatCannotBeOpenedIsLocatedToo() async throws {
+        let directory = try TemporaryDirectory()
+        let missing = directory.path + "/missing.conf"
+        let result = try await ChildProcess.run(try sluice, arguments: ["-t", "-f", missing])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("\(missing):1:1: error: cannot open \"\(missing)\": No such file or directory"))
+    }
+
     @Test func usageErrorsExit2AndVersionExits0() async throws {
         #expect(try await ChildProcess.run(try sluice, arguments: ["--no-such-flag"]).status == 2)
         #expect(try await ChildProcess.run(try sluice, arguments: ["explain"]).status == 2)

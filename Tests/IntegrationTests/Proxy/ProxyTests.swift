@@ -340,6 +340,24 @@ import Testing
         }
     }
 
+    /// RFC 9110 §15.2: no 1xx to an HTTP/1.0 client, neither a backend's 103 nor Sluice's own 100 Continue.
+    @Test func anHTTP10ClientGetsNoInterimAnswers() async throws {
+        let backend = try await ScriptedUpstream.start(
+            reply: Array(("HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").utf8),
+            closeAfterReply: false)
+        defer { Task { await backend.stop() } }
+        try await TestSluice.with(config: Self.config(backend.port)) { sluice in
+            let answer = try await RawExchange.exchange(
+                [Array("POST /a HTTP/1.0\r\nHost: front\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi".utf8)],
+                port: sluice.port, timeout: .seconds(10))
+            let text = String(decoding: answer.bytes, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.0 200 OK\r\n"), "\(text)")
+            #expect(!text.contains(" 100 Continue") && !text.contains(" 103 "), "\(text)")
+            #expect(text.hasSuffix("ok"))
+        }
+    }
+
     @Test func aTunnelsSwitchingAnswerKeepsTheOriginsServerAndDateOnce() async throws {
         let backend = try await ScriptedUpstream.start(
             reply: Array(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

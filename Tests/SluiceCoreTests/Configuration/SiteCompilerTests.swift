@@ -172,3 +172,14 @@ import Testing
         ])
     }
 }
+
+@Suite struct IndexFileNameTests {
+    @Test func namesWithASlashAreRefused() {
+        let loaded = SiteLoader.load(
+            text: "index-file.names = ( \"index.html\", \"/index.php\", \"..\" )", file: "t.conf", resolveNames: false)
+        #expect(loaded.diagnostics.sorted.map(\.description) == [
+            "t.conf:1:36: error: index-file.names entries are file names in the requested directory, not \"/index.php\"; write \"index.php\", or rewrite directory URLs to it with url.rewrite-if-not-file",
+            "t.conf:1:50: error: index-file.names entries are file names in the requested directory, not \"..\"",
+        ])
+    }
+}
