@@ -66,7 +66,13 @@ struct ExplainCommand: ParsableCommand {
         let facts = RequestFacts(
             method: method.uppercased(), target: Array(target.utf8), host: hostName, scheme: scheme,
             remoteAddress: IPAddress(remoteIP), localPort: port)
-        let report = Explainer.explain(facts, headers: HeaderList(fields), site: checked.site)
+        // -if-not-file rules ask the disk, as the server does.
+        let site = checked.site
+        let report = Explainer.explain(
+            facts, headers: HeaderList(fields), site: site,
+            isRegularFile: { path, active in
+                StaticRouting.isRegularFile(path: path, site: site, active: active, fileSystem: SystemFileSystem())
+            })
         print(json ? report.json : report.text)
         return 0
     }

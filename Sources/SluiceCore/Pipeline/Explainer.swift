@@ -85,9 +85,26 @@ public enum Explainer {
             }
         }
         guard let backends = proxy.backends else {
-            let root = routed.options.files.documentRoot ?? "(no server.document-root)"
+            let files = routed.options.files
             let path = String(decoding: routed.path, as: UTF8.self)
-            report.add("static", "\(path)  from \(root)", [("path", path), ("documentRoot", root)])
+            if let statusURL = files.statusURL, routed.path.elementsEqual(statusURL.utf8) {
+                report.add("status", "\(path)  (status.status-url)", [("path", path)])
+                return report
+            }
+            guard let root = files.documentRoot else {
+                report.add("static", "\(path)  from (no server.document-root)", [("path", path), ("documentRoot", "")])
+                return report
+            }
+            // The file the static stage opens: under the document root, or an alias.url directory.
+            let physical = (try? RequestPath.normalize(routed.path[...])).map {
+                StaticPathResolver(documentRoot: root, aliases: files.aliases).physicalPath(for: $0)
+            }
+            if let physical, physical.alias != nil {
+                report.add("static", "\(path)  from alias \(physical.root) (\(physical.path))",
+                           [("path", path), ("alias", physical.root), ("file", physical.path)])
+            } else {
+                report.add("static", "\(path)  from \(root)", [("path", path), ("documentRoot", root)])
+            }
             return report
         }
         do {

@@ -55,6 +55,35 @@ import Testing
             """)
     }
 
+    /// What the server does for requests it does not proxy: -if-not-file rules ask the file system (here an
+    /// imaginary one, through the server's own `StaticRouting`), aliases name their directory, the status URL
+    /// is the status page.
+    @Test func fileChecksAliasesAndTheStatusPageAsTheServerSeesThem() {
+        let config = """
+            server.modules = ( "mod_rewrite", "mod_alias", "mod_status" )
+            server.document-root = "/srv/www"
+            url.rewrite-if-not-file = ( "^/app/(.*)" => "/index.html" )
+            alias.url = ( "/al/" => "/srv/alias/" )
+            status.status-url = "/server-status"
+            """
+        let loaded = SiteLoader.load(text: config, file: "t.conf", resolveNames: false)
+        let disk = MemoryFileSystem(["/srv/www/app/real.txt": .file(size: 1, modified: 0)])
+        func explain(_ target: String) -> String {
+            Explainer.explain(
+                RequestFacts(method: "GET", target: Array(target.utf8), host: "example.com"), headers: HeaderList(),
+                site: loaded.site,
+                isRegularFile: { path, active in
+                    StaticRouting.isRegularFile(path: path, site: loaded.site, active: active, fileSystem: disk)
+                }
+            ).steps.map { "\($0.kind) \($0.text)" }.joined(separator: "\n")
+        }
+        #expect(explain("/app/real.txt").hasSuffix("static /app/real.txt  from /srv/www"))
+        #expect(explain("/app/missing").contains("url.rewrite-if-not-file rule 1"))
+        #expect(explain("/app/missing").hasSuffix("static /index.html  from /srv/www"))
+        #expect(explain("/al/x.css").hasSuffix("static /al/x.css  from alias /srv/alias (/srv/alias/x.css)"))
+        #expect(explain("/server-status").hasSuffix("status /server-status  (status.status-url)"))
+    }
+
     @Test func staticPassthroughAndRedirects() {
         let report = explain(Self.canonical, "/static/app.css")
         #expect(report.steps.map(\.kind) == ["request", "cond", "rewrite", "static"])
