@@ -7,13 +7,33 @@ import Darwin
 #endif
 
 /// Finds ports nobody listens on, for tests of tools that take fixed ports (e.g. `scripts/workers`).
-/// Probing cannot reserve them; another process could take one before the tool does, which is unlikely in
-/// the range used (30000–59999, below Linux's default ephemeral range).
+/// Probing cannot reserve them; another process could take one before the tool does. To make that unlikely
+/// the ports come from below the kernel's ephemeral range (`ip_local_port_range`, 32768–60999 by default),
+/// where ports bound to 0 and outgoing connections, which parallel tests make by the thousand, never land.
 enum FreePorts {
+    /// The first port of the kernel's ephemeral range.
+    static let ephemeralStart: Int = {
+        #if os(Linux)
+        let fd = open("/proc/sys/net/ipv4/ip_local_port_range", O_RDONLY)
+        if fd >= 0 {
+            defer { close(fd) }
+            var bytes = [UInt8](repeating: 0, count: 64)
+            let count = read(fd, &bytes, bytes.count)
+            if count > 0, let first = String(decoding: bytes.prefix(count), as: UTF8.self)
+                .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first, let start = Int(first)
+            {
+                return start
+            }
+        }
+        #endif
+        return 32768
+    }()
+
     /// A base port `P` such that `P+1 ... P+count` are all free on 127.0.0.1.
     static func base(forConsecutive count: Int) -> Int? {
+        let upper = max(10_100, ephemeralStart) - count
         for _ in 0..<200 {
-            let base = Int.random(in: 30000..<(60000 - count))
+            let base = Int.random(in: 10_000..<upper)
             if (1...count).allSatisfy({ isFree(base + $0) }) {
                 return base
             }
