@@ -45,6 +45,26 @@ import Testing
         #expect(result.standardOutput.contains("$HTTP[\"url\"] =^ \"/proxy\" {"))
     }
 
+    @Test func sigintStopsAServingProcessWithExit0() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("root/page.txt", "up")
+        let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
+        let config = try directory.write(
+            "s.conf", "server.port = \(port)\nserver.bind = \"127.0.0.1\"\nserver.document-root = \"\(directory.path)/root\"\n")
+        let process = try ChildProcess(try sluice, arguments: ["-f", config])
+        defer { _ = process.terminate(grace: .seconds(2)) }
+        var answered = false
+        for _ in 0..<100 where !answered {
+            answered = (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == "up"
+            if !answered { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(answered)
+        process.send(SIGINT)
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        let log = try process.readAllOutput(timeout: .seconds(5)).standardError
+        #expect(log.contains("SIGINT"), "\(log)")
+    }
+
     @Test func sigtermLetsAnInFlightRequestFinishThenExits0() async throws {
         try await withWorker(["--delay-ms", "3000"]) { worker in
             let directory = try TemporaryDirectory()

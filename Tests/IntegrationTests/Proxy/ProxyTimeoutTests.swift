@@ -66,3 +66,42 @@ import Testing
         }
     }
 }
+
+/// Backends on a unix socket and on IPv6 loopback (SPEC §4: `"unix:/path"`, `"[::1]:port"`), proxied and
+/// pooled like any other.
+@Suite struct BackendAddressFamilyTests {
+    static let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfrom".utf8)
+
+    static func config(_ backend: String) -> String {
+        """
+        server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+        proxy-core.backends = ( "\(backend)" )
+        """
+    }
+
+    @Test func unixSocketBackend() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/app.sock"
+        let upstream = try await ScriptedUpstream.start(reply: Self.reply, closeAfterReply: false, unixPath: path)
+        try await TestSluice.with(config: Self.config("unix:\(path)")) { sluice in
+            for _ in 0..<3 {
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/x"), port: sluice.port)
+                #expect(response.status == .ok && response.bodyString == "from")
+            }
+        }
+        #expect(upstream.connections == 1)
+        await upstream.stop()
+    }
+
+    @Test func ipv6LoopbackBackend() async throws {
+        let upstream = try await ScriptedUpstream.start(reply: Self.reply, closeAfterReply: false, host: "::1")
+        try await TestSluice.with(config: Self.config("[::1]:\(upstream.port)")) { sluice in
+            for _ in 0..<3 {
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/x"), port: sluice.port)
+                #expect(response.status == .ok && response.bodyString == "from")
+            }
+        }
+        #expect(upstream.connections == 1)
+        await upstream.stop()
+    }
+}

@@ -24,9 +24,11 @@ final class ScriptedUpstream: Sendable {
     /// `reply` is written once a request's first bytes arrive; nil never answers. With `resetAtRead`, the
     /// connection is instead reset (RST, as the kernel does for a killed process with unread bytes) when that
     /// read (1-based, one per request for small requests) arrives on it.
-    static func start(reply: [UInt8]?, closeAfterReply: Bool = true, resetAtRead: Int? = nil) async throws
-        -> ScriptedUpstream
-    {
+    /// Where it listens: 127.0.0.1 by default, `host` (e.g. `::1`), or a unix socket at `unixPath`.
+    static func start(
+        reply: [UInt8]?, closeAfterReply: Bool = true, resetAtRead: Int? = nil, host: String = "127.0.0.1",
+        unixPath: String? = nil
+    ) async throws -> ScriptedUpstream {
         let counter = Counter()
         let script = Script(reply: reply)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -40,7 +42,7 @@ final class ScriptedUpstream: Sendable {
                     try channel.pipeline.syncOperations.addHandler(Replier(script: script, close: closeAfterReply))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bindAt(host: host, unixPath: unixPath)
         let upstream = ScriptedUpstream(channel: channel, script: script)
         upstream.counter = counter
         return upstream
@@ -106,5 +108,12 @@ final class ScriptedUpstream: Sendable {
                 written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
             }
         }
+    }
+}
+
+extension ServerBootstrap {
+    fileprivate func bindAt(host: String, unixPath: String?) async throws -> Channel {
+        if let unixPath { return try await bind(unixDomainSocketPath: unixPath, cleanupExistingSocketFile: true).get() }
+        return try await bind(host: host, port: 0).get()
     }
 }
