@@ -48,7 +48,10 @@ extension ProxyExchange {
             switch error as? UpstreamPool.LeaseError {
             case .backlogFull: reason = .backlogFull
             case .shuttingDown: reason = .shuttingDown
-            default: reason = .backendFailed
+            default:
+                reason = .backendFailed
+                // The pool logged the connect failure itself (once for all the requests waiting on it).
+                failureCause = "connect failed: \(error)"
             }
             run(machine.connectionUnavailable(reason, now: now))
         }
@@ -70,14 +73,19 @@ extension ProxyExchange {
                 }
                 attach(connection)
                 run(machine.connected(reused: false))
-            case .failure:
+            case .failure(let error):
                 ticket.backend.health.connectFailed(at: now)
+                handler.runtime.errorLog.error(
+                    "backend \(ticket.backend.name): connect failed: \(error); skipped for \(routed.options.proxy.disableTime) s")
+                failureCause = "connect failed: \(error)"
                 run(machine.connectFailed(now: now))
             }
         }
     }
 
     func attach(_ connection: UpstreamConnection) {
+        // A new connection: what went wrong with an earlier one was told already, or belongs to another backend.
+        failureCause = nil
         self.connection = connection
         if connection.eventLoop.inEventLoop {
             connection.attach(self)

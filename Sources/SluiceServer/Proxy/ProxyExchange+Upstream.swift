@@ -48,7 +48,7 @@ extension ProxyExchange: UpstreamDelegate {
     func upstreamFailed(_ error: Error) {
         onClientLoop {
             guard !self.finished else { return }
-            self.handler.runtime.errorLog.error("backend \(self.backendName): malformed response: \(error)")
+            self.failureCause = "malformed response: \(error)"
             self.run(self.machine.malformedResponse())
         }
     }
@@ -56,7 +56,7 @@ extension ProxyExchange: UpstreamDelegate {
     func upstreamLost(_ error: Error) {
         onClientLoop {
             guard !self.finished, self.connection != nil else { return }
-            self.handler.runtime.errorLog.error("backend \(self.backendName): connection lost: \(error)")
+            self.failureCause = "connection lost: \(error)"
         }
     }
 

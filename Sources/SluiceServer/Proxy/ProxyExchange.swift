@@ -39,6 +39,9 @@ final class ProxyExchange {
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
     var timer: Scheduled<Void>?
+    /// What went wrong with the current backend connection (a malformed response, a lost or refused
+    /// connection), told once: with the replay or failover it leads to, or in the final error line.
+    var failureCause: String?
     /// `proxy-core.write-timeout`: armed while the upstream connection refuses more of the request body.
     var writeTimer: Scheduled<Void>?
     var finished = false
@@ -140,6 +143,11 @@ final class ProxyExchange {
             if !inBacklog { inBacklog = route.backlog.tryEnter() }
             schedule(at: until) { [self] in run(machine.backendWaitTimerFired(now: now)) }
         case .requestPooledConnection(let fresh, let waitDeadline):
+            if fresh, let cause = failureCause {
+                handler.runtime.errorLog.warning(
+                    "\(clientHead.method.rawValue) \(clientHead.uri): backend \(backendName): \(cause); replayed on a fresh connection")
+                failureCause = nil
+            }
             dropDeadConnection()
             requestConnection(fresh: fresh, waitDeadline: waitDeadline)
         case .openDedicatedConnection:
@@ -183,15 +191,20 @@ final class ProxyExchange {
                 status: responseHead?.status ?? .ok, bodyBytes: bodyBytesSent, keepAlive: keepAlive, context: context)
         case .respond(let error, let cleanup):
             finished = true
+            // One line per failure: the status, and the backend and its cause when one was involved (read before
+            // the cleanup gives the ticket back).
+            let backend = ticket.map { " (backend \($0.backend.name)\(failureCause.map { ": " + $0 } ?? ""))" } ?? ""
             self.cleanup(cleanup)
-            handler.errorLog("\(clientHead.method.rawValue) \(clientHead.uri): \(error.status) \(error.reason)")
+            handler.errorLog("\(clientHead.method.rawValue) \(clientHead.uri): \(error.status) \(error.reason)\(backend)")
             handler.proxyFailed(
                 HTTPResponseStatus(statusCode: error.status), retryAfter: error.retryAfter, keepAlive: clientKeepAlive,
                 context: context)
         case .closeClient(let cleanup):
             finished = true
+            let backend = backendName, cause = failureCause.map { " (\($0))" } ?? ""
             self.cleanup(cleanup)
-            handler.errorLog("\(clientHead.method.rawValue) \(clientHead.uri): backend \(backendName) failed mid-response; closing the client connection")
+            handler.errorLog(
+                "\(clientHead.method.rawValue) \(clientHead.uri): backend \(backend) failed mid-response\(cause); closing the client connection")
             handler.abortProxied(context: context)
         }
     }

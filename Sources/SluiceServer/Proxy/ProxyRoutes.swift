@@ -29,7 +29,7 @@ final class ProxyRoute: Sendable {
         balancesByClientAddress = group.balancer is StickyBalancer
         balancesByHostAndPath = group.balancer is URLHashBalancer
         pools = zip(group.backends, backends).map { backend, resolved in
-            UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy)
+            UpstreamPool(backend: backend, address: resolved.address, group: eventLoops, proxy: proxy, errorLog: errorLog)
         }
         authorities = backends.map(BackendAuthority.init)
         backlog = BacklogGate(capacity: proxy.maxBacklogSize)

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import SluiceCore
 import Synchronization
@@ -27,6 +28,9 @@ final class UpstreamPool: Sendable {
     /// The loops' identities, in `loops` order: found by a scan (a handful of loops), not a hashed lookup.
     private let loopIdentities: [ObjectIdentifier]
     private let connectTimeout: TimeAmount
+    /// Connect failures are logged here (with the backend and the cause), once per attempt.
+    private let errorLog: Logger
+    private let disableTime: Int
     private let state: Mutex<State>
 
     private struct State: @unchecked Sendable {
@@ -37,8 +41,10 @@ final class UpstreamPool: Sendable {
         var idleTimer: Scheduled<Void>?
     }
 
-    init(backend: Backend, address: ResolvedBackend.Address, group: EventLoopGroup, proxy: ResolvedProxy) {
+    init(backend: Backend, address: ResolvedBackend.Address, group: EventLoopGroup, proxy: ResolvedProxy, errorLog: Logger) {
         self.backend = backend
+        self.errorLog = errorLog
+        disableTime = proxy.disableTime
         self.address = address
         loops = Array(group.makeIterator())
         loopIdentities = loops.map { ObjectIdentifier($0) }
@@ -160,9 +166,11 @@ final class UpstreamPool: Sendable {
                     return state.machine.connectionEstablished(id, now: Self.now)
                 }
                 self.run(action)
-            case .failure:
-                // SPEC §4: the backend is skipped for disable-time; waiters are moved to another backend.
+            case .failure(let error):
+                // SPEC §4: the backend is skipped for disable-time; waiters are moved to another backend. Logged
+                // here, once per attempt, whatever number of requests waited on it.
                 self.backend.health.connectFailed(at: Self.now)
+                self.errorLog.error("backend \(self.backend.name): connect failed: \(error); skipped for \(self.disableTime) s")
                 let action = self.state.withLock { $0.machine.connectionFailed(id, now: Self.now) }
                 self.run(action)
             }

@@ -162,12 +162,19 @@ import Testing
         let dead = try RefusingPort()
         let deadPort = dead.port
         try await withWorker { worker in
-            try await TestSluice.with(config: Self.config(ports: [deadPort, worker.port], balancer: "round-robin")) { sluice in
+            let log = CapturedLog()
+            let config = Self.config(ports: [deadPort, worker.port], balancer: "round-robin", extra: "proxy-core.disable-time = 30")
+            try await TestSluice.with(config: config, errorLog: log.logger) { sluice in
                 for _ in 0..<4 {
                     let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
                     #expect(response.status == .ok)
                 }
             }
+            // Round-robin would send requests 1 and 3 to the dead backend; refused once, it is skipped for
+            // disable-time, so there is exactly one refusal, logged once with the backend and the cause.
+            let refusals = log.messages(containing: "backend 127.0.0.1:\(deadPort): connect failed")
+            #expect(refusals.count == 1, "\(log.messages)")
+            #expect(refusals.allSatisfy { $0.contains("skipped for 30 s") }, "\(refusals)")
         }
         try await TestSluice.with(config: Self.config(ports: [deadPort], extra: "proxy-core.connect-timeout = 1")) { sluice in
             let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
@@ -177,31 +184,46 @@ import Testing
         withExtendedLifetime(dead) {}
     }
 
+    /// Each failure answers with its status and is logged once, with the backend and the cause.
     @Test func malformedResponsesAre502AndSilenceIs504() async throws {
         let garbage = try await ScriptedUpstream.start(reply: Array("HTTP/1.1 2x0 Nope\r\n\r\n".utf8))
-        try await TestSluice.with(config: Self.config(ports: [garbage.port])) { sluice in
+        let log = CapturedLog()
+        try await TestSluice.with(config: Self.config(ports: [garbage.port]), errorLog: log.logger) { sluice in
             let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
             #expect(response.status == .badGateway)
         }
+        let malformed = log.messages(containing: "malformed response")
+        #expect(malformed.count == 1, "\(log.messages)")
+        #expect(malformed.first?.contains("GET /: 502 ") == true && malformed.first?.contains("(backend 127.0.0.1:\(garbage.port): malformed response: ") == true, "\(malformed)")
         await garbage.stop()
         let silent = try await ScriptedUpstream.start(reply: nil)
-        try await TestSluice.with(config: Self.config(ports: [silent.port], extra: "proxy-core.read-timeout = 1")) { sluice in
+        let silentLog = CapturedLog()
+        try await TestSluice.with(config: Self.config(ports: [silent.port], extra: "proxy-core.read-timeout = 1"), errorLog: silentLog.logger) { sluice in
             let response = try await TestHTTPClient.request(TestHTTPRequest("/"), port: sluice.port)
             #expect(response.status == .gatewayTimeout)
         }
+        #expect(silentLog.messages(containing: "504").count == 1, "\(silentLog.messages)")
+        #expect(silentLog.messages(containing: "504").first?.contains("(backend 127.0.0.1:\(silent.port))") == true, "\(silentLog.messages)")
         await silent.stop()
     }
 
     @Test func aBackendDyingMidResponseClosesTheClient() async throws {
         let cut = try await ScriptedUpstream.start(
             reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b".utf8))
-        try await TestSluice.with(config: Self.config(ports: [cut.port])) { sluice in
-            let raw = try await RawExchange.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port)
-            // The head and the 10 bytes went out; then the connection closed: never a complete response.
+        let log = CapturedLog()
+        try await TestSluice.with(config: Self.config(ports: [cut.port]), errorLog: log.logger) { sluice in
+            let answer = try await RawExchange.exchange(
+                [Array("GET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)], port: sluice.port, timeout: .seconds(10))
+            let raw = String(decoding: answer.bytes, as: UTF8.self)
+            // The head and the 10 bytes went out; then Sluice closed the connection: never a complete response.
+            #expect(answer.closedByServer)
             #expect(raw.hasPrefix("HTTP/1.1 200 OK"))
             #expect(raw.contains("Content-Length: 100"))
             #expect(raw.hasSuffix("only ten b"))
         }
+        let lines = log.messages(containing: "mid-response")
+        #expect(lines.count == 1, "\(log.messages)")
+        #expect(lines.first?.contains("backend 127.0.0.1:\(cut.port) failed mid-response") == true, "\(lines)")
         await cut.stop()
     }
 }
