@@ -88,6 +88,8 @@ import Testing
                     try await connection.sendEnd()
                     return try await connection.readResponse()
                 }
+                // Sluice asked for the body itself: the backend never sees Expect.
+                #expect(chunked.informational.map(\.status) == [.continue])
                 let chunkedEcho = try EchoReply(decoding: chunked)
                 #expect(chunkedEcho.bodyLength == bytes.count && chunkedEcho.bodyFNV1a64 == digest)
             }
@@ -97,11 +99,20 @@ import Testing
     @Test func serverSentEventsArriveAsSeparateChunks() async throws {
         try await withWorker { worker in
             try await TestSluice.with(config: Self.config(ports: [worker.port])) { sluice in
-                let response = try await TestHTTPClient.request(TestHTTPRequest("/sse?n=4&interval-ms=50"), port: sluice.port)
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/sse?n=4&interval-ms=200"), port: sluice.port)
                 #expect(response.status == .ok)
                 #expect(response.bodyString == "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n")
-                // Flushed one by one, not buffered into one body: each event is its own chunk.
+                // Flushed one by one, not buffered into one body: each event is its own chunk, and the last
+                // arrives after the first by about the 600 ms the backend spread them over (bunched: ~0). Only a
+                // lower bound: the backend cannot send event 4 before 600 ms, so this cannot fail by being slow.
                 #expect(response.chunks.count >= 4)
+                let first = response.chunks.first { String(buffer: $0.data).contains("data: 1") }
+                let last = response.chunks.first { String(buffer: $0.data).contains("data: 4") }
+                if let first, let last {
+                    #expect(last.arrival - first.arrival >= .milliseconds(300), "\(last.arrival - first.arrival)")
+                } else {
+                    Issue.record("events 1 and 4 not found in separate chunks")
+                }
             }
         }
     }
@@ -135,7 +146,8 @@ import Testing
                 }
                 #expect(echoed == message)
                 try await withThrowingTaskGroup(of: Bool.self) { group in
-                    for i in 0..<20 {
+                    // 200 WebSockets and 200 plain requests under one prefix, all at once.
+                    for i in 0..<400 {
                         group.addTask {
                             if i % 2 == 0 {
                                 return try await TestWebSocketClient.withConnection(port: sluice.port, target: "/ws") { socket in

@@ -24,7 +24,11 @@ enum TestHTTPClient {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // NIO's default client handlers drop 1xx responses; these keep them for `informational`.
+                    try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(
+                            HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .forward)))
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                         wrappingChannelSynchronously: channel
                     )
