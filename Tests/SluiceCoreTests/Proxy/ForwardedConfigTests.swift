@@ -72,3 +72,26 @@ import Testing
         #expect(response.map { $0.1 } == ["www/b"])
     }
 }
+
+/// SPEC §4's proxy-core defaults, as applied and as the key table documents them.
+@Suite struct ProxyDefaultsTests {
+    @Test func defaultsMatchTheSpecAndTheKeyTable() {
+        let proxy = ResolvedProxy()
+        let expected: [(String, Int)] = [
+            ("proxy-core.max-pool-size", 64), ("proxy-core.max-keep-alive-requests", 1000),
+            ("proxy-core.disable-time", 1), ("proxy-core.max-backlog-size", 1024),
+            ("proxy-core.connect-timeout", 5), ("proxy-core.read-timeout", 60), ("proxy-core.write-timeout", 60),
+            ("proxy-core.health-check-interval", 5),
+        ]
+        let applied = [
+            proxy.maxPoolSize, proxy.maxKeepAliveRequests, proxy.disableTime, proxy.maxBacklogSize,
+            proxy.connectTimeout, proxy.readTimeout, proxy.writeTimeout, proxy.healthCheckInterval,
+        ]
+        for ((key, value), actual) in zip(expected, applied) {
+            #expect(actual == value, "\(key)")
+            #expect(ConfigKeyTable.key(key)?.defaultText == String(value), "\(key)")
+        }
+        #expect(proxy.reverseMap && !proxy.allowXSendfile && proxy.balancer == .shortestQueueFirst)
+        #expect(proxy.allowsUpgrade && !proxy.replacesHost)
+    }
+}
