@@ -1,0 +1,100 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+/// Streaming without buffering (issue 4): while the client reads nothing, a backend sending a large body
+/// is held back by Sluice (it stops reading the backend when the client is not taking bytes), instead of
+/// Sluice reading the whole body into memory; once the client reads, every byte arrives.
+@Suite struct BackPressureTests {
+    /// A backend that answers any request with `size` bytes, written whenever its connection is writable,
+    /// and counts what the kernel accepted.
+    final class StreamingBackend: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let size: Int
+        let written = Atomic<Int>(0)
+        private var started = false
+        private var remaining = 0
+
+        init(size: Int) { self.size = size }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard !started else { return }
+            started = true
+            remaining = size
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(string: "HTTP/1.1 200 OK\r\nContent-Length: \(size)\r\n\r\n")), promise: nil)
+            pump(context)
+        }
+
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            if context.channel.isWritable { pump(context) }
+        }
+
+        private func pump(_ context: ChannelHandlerContext) {
+            while remaining > 0 && context.channel.isWritable {
+                let count = min(remaining, 64 * 1024)
+                remaining -= count
+                var chunk = context.channel.allocator.buffer(capacity: count)
+                chunk.writeRepeatingByte(UInt8(ascii: "z"), count: count)
+                context.writeAndFlush(wrapOutboundOut(chunk)).whenSuccess { [self] in
+                    written.add(count, ordering: .relaxed)
+                }
+            }
+        }
+    }
+
+    /// Counts the bytes a client receives; it reads nothing until `autoRead` is switched on.
+    final class Counter: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let received = Atomic<Int>(0)
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            received.add(unwrapInboundIn(data).readableBytes, ordering: .relaxed)
+        }
+    }
+
+    @Test func aClientThatReadsNothingHoldsTheBackendBack() async throws {
+        let size = 64 << 20
+        let handler = StreamingBackend(size: size)
+        let backend = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            proxy-core.backends = ( "127.0.0.1:\(backend.localAddress?.port ?? 0)" )
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let counter = Counter()
+            let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.autoRead, value: false)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) }
+                }
+                .connect(host: "127.0.0.1", port: sluice.port).get()
+            try await client.writeAndFlush(client.allocator.buffer(string: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")).get()
+            // Wait until the backend has stopped making progress (or 5 s): without back-pressure it would
+            // write all 64 MB in a fraction of a second, into Sluice's memory.
+            var last = -1
+            for _ in 0..<100 {
+                try await Task.sleep(for: .milliseconds(50))
+                let now = handler.written.load(ordering: .relaxed)
+                if now == last && now > 0 { break }
+                last = now
+            }
+            let held = handler.written.load(ordering: .relaxed)
+            #expect(held > 0)
+            #expect(held < 32 << 20, "the backend wrote \(held) bytes to a client that read none")
+            // Now the client reads: everything arrives.
+            try await client.setOption(.autoRead, value: true)
+            client.read()
+            for _ in 0..<400 where counter.received.load(ordering: .relaxed) < size {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(counter.received.load(ordering: .relaxed) >= size)
+            try? await client.close()
+        }
+        try? await backend.close()
+    }
+}
