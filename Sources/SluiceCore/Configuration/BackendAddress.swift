@@ -77,19 +77,28 @@ public enum BackendAddress: Sendable, Hashable, CustomStringConvertible {
                 return .failure(.init(description: "cannot resolve \"\(name)\": \(String(cString: gai_strerror(status)))"))
             }
             defer { freeaddrinfo(first) }
-            var resolved: [ResolvedBackend] = []
-            var seen = Set<IPAddress>()
+            var addresses: [IPAddress] = []
             var cursor: UnsafeMutablePointer<addrinfo>? = first
             while let info = cursor {
-                if let ip = IPAddress(sockaddr: info.pointee.ai_addr), seen.insert(ip).inserted {
-                    let shown = ip.isIPv4 ? "\(ip):\(port)" : "[\(ip)]:\(port)"
-                    resolved.append(ResolvedBackend(label: "\(description) (\(shown))", address: .ip(ip, port: port)))
-                }
+                if let ip = IPAddress(sockaddr: info.pointee.ai_addr) { addresses.append(ip) }
                 cursor = info.pointee.ai_next
             }
-            guard !resolved.isEmpty else { return .failure(.init(description: "\"\(name)\" has no address")) }
-            return .success(resolved)
+            return backends(resolvedTo: addresses)
         }
+    }
+
+    /// The backends of a name that resolved to `addresses` (in resolver order, repeats dropped: getaddrinfo
+    /// lists an address once per socket type and protocol it knows), each labelled `name:port (address:port)`.
+    func backends(resolvedTo addresses: [IPAddress]) -> Result<[ResolvedBackend], ParseError> {
+        guard case .host(let name, let port) = self else { return .success([]) }
+        var resolved: [ResolvedBackend] = []
+        var seen = Set<IPAddress>()
+        for ip in addresses where seen.insert(ip).inserted {
+            let shown = ip.isIPv4 ? "\(ip):\(port)" : "[\(ip)]:\(port)"
+            resolved.append(ResolvedBackend(label: "\(description) (\(shown))", address: .ip(ip, port: port)))
+        }
+        guard !resolved.isEmpty else { return .failure(.init(description: "\"\(name)\" has no address")) }
+        return .success(resolved)
     }
 }
 

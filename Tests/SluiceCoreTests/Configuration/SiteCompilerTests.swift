@@ -130,6 +130,16 @@ import Testing
         #expect(resolved.allSatisfy { if case .ip(_, let port) = $0.address { port == 3001 } else { false } })
         #expect((try? BackendAddress.parse("host").get())?.description == "host:80")
     }
+
+    /// Every address a name resolves to is a backend, once, in resolver order; none is an error.
+    @Test func aNameWithSeveralAddressesGivesSeveralBackends() throws {
+        let address = try BackendAddress.parse("app.internal:3001").get()
+        let a = try #require(IPAddress("10.0.0.1")), b = try #require(IPAddress("2001:db8::2"))
+        let backends = try address.backends(resolvedTo: [a, b, a]).get()
+        #expect(backends.map(\.label) == ["app.internal:3001 (10.0.0.1:3001)", "app.internal:3001 ([2001:db8::2]:3001)"])
+        #expect(backends.map(\.address) == [.ip(a, port: 3001), .ip(b, port: 3001)])
+        #expect((try? address.backends(resolvedTo: []).get()) == nil)
+    }
 }
 
 /// Keys of a backend group (balancer, pool, backlog, health, connect timeout) count only where the group is
