@@ -46,10 +46,13 @@ import Testing
         defer { backend.close() }
         // 64 MB cannot fit in the socket buffers of a backend that never reads.
         try await TestSluice.with(config: Self.config(port: backend.port, "proxy-core.write-timeout = 1")) { sluice in
-            let answer = try await RawExchange.upload(
+            let (answer, bodyWritten) = try await RawExchange.uploadReportingWrite(
                 head: "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 67108864\r\n\r\n", bodySize: 64 << 20,
                 port: sluice.port, timeout: .seconds(20))
             #expect(answer.statusCodes == [504], "\(answer.prefix(200))")
+            // Back-pressure the other way: Sluice stopped reading the client when the backend stopped reading,
+            // so the client never got its 64 MB out (Sluice buffered none of it).
+            #expect(!bodyWritten)
         }
     }
 

@@ -58,7 +58,15 @@ enum RawExchange {
     /// Writes `head` and then `bodySize` bytes without waiting for them to be taken, and collects the answer
     /// until the server closes or `timeout`: a client uploading to a server that stops reading it.
     static func upload(head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(10)) async throws -> String {
+        try await uploadReportingWrite(head: head, bodySize: bodySize, port: port, timeout: timeout).answer
+    }
+
+    /// `upload`, also saying whether the whole body was written: false when the server stopped taking it.
+    static func uploadReportingWrite(
+        head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(10)
+    ) async throws -> (answer: String, bodyWritten: Bool) {
         let collector = Collector()
+        let bodyWritten = Mutex(false)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
@@ -67,11 +75,11 @@ enum RawExchange {
         channel.write(channel.allocator.buffer(string: head), promise: nil)
         var body = channel.allocator.buffer(capacity: bodySize)
         body.writeRepeatingByte(UInt8(ascii: "x"), count: bodySize)
-        channel.writeAndFlush(body, promise: nil)
+        channel.writeAndFlush(body).whenSuccess { bodyWritten.withLock { $0 = true } }
         let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
         try? await channel.closeFuture.get()
         deadline.cancel()
-        return String(decoding: collector.bytes, as: UTF8.self)
+        return (String(decoding: collector.bytes, as: UTF8.self), bodyWritten.withLock { $0 })
     }
 
     static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(5)) async throws -> String {
