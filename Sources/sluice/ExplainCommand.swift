@@ -63,9 +63,11 @@ struct ExplainCommand: ParsableCommand {
             if case .inet(_, let port) = listener.address { return UInt16(truncatingIfNeeded: port) }
             return nil
         } ?? 80
+        // The request arrives on the main socket, whose $SERVER["socket"] blocks (if any) match it.
         let facts = RequestFacts(
             method: method.uppercased(), target: Array(target.utf8), host: hostName, scheme: scheme,
-            remoteAddress: IPAddress(remoteIP), localPort: port)
+            remoteAddress: IPAddress(remoteIP), localPort: port,
+            socketBlocks: checked.site.config.listeners.first?.blockIndices ?? [])
         // -if-not-file rules ask the disk, as the server does.
         let site = checked.site
         let report = Explainer.explain(

@@ -75,6 +75,12 @@ public enum Explainer {
                        [("path", rule.pathPrefix), ("realm", rule.realm), ("require", requirement)])
         }
         let proxy = routed.options.proxy
+        // The server answers the status URL before anything is proxied.
+        if let statusURL = routed.options.files.statusURL, routed.path.elementsEqual(statusURL.utf8) {
+            let path = String(decoding: routed.path, as: UTF8.self)
+            report.add("status", "\(path)  (status.status-url)", [("path", path)])
+            return report
+        }
         if let servers = proxy.servers {
             // lighttpd 1.4's proxy.server: which key took the request, if any.
             if let key = proxy.routeKey, servers.indices.contains(key.server) {
@@ -87,10 +93,6 @@ public enum Explainer {
         guard let backends = proxy.backends else {
             let files = routed.options.files
             let path = String(decoding: routed.path, as: UTF8.self)
-            if let statusURL = files.statusURL, routed.path.elementsEqual(statusURL.utf8) {
-                report.add("status", "\(path)  (status.status-url)", [("path", path)])
-                return report
-            }
             guard let root = files.documentRoot else {
                 report.add("static", "\(path)  from (no server.document-root)", [("path", path), ("documentRoot", "")])
                 return report

@@ -49,9 +49,8 @@ extension ProxyExchange {
             case .backlogFull: reason = .backlogFull
             case .shuttingDown: reason = .shuttingDown
             default:
-                reason = .backendFailed
                 // The pool logged the connect failure itself (once for all the requests waiting on it).
-                failureCause = "connect failed: \(error)"
+                reason = .backendFailed
             }
             run(machine.connectionUnavailable(reason, now: now))
         }
@@ -75,9 +74,7 @@ extension ProxyExchange {
                 run(machine.connected(reused: false))
             case .failure(let error):
                 ticket.backend.health.connectFailed(at: now)
-                handler.runtime.errorLog.error(
-                    "backend \(ticket.backend.name): connect failed: \(error); skipped for \(routed.options.proxy.disableTime) s")
-                failureCause = "connect failed: \(error)"
+                handler.runtime.errorLog.error("backend \(ticket.backend.name): connect failed: \(error)")
                 run(machine.connectFailed(now: now))
             }
         }

@@ -39,9 +39,12 @@ final class ProxyExchange {
     /// The wait timer (backend recovery, pool wait). One timer runs at a time: arming either kind cancels
     /// the other.
     var timer: Scheduled<Void>?
-    /// What went wrong with the current backend connection (a malformed response, a lost or refused
-    /// connection), told once: with the replay or failover it leads to, or in the final error line.
+    /// What went wrong with the current backend connection (a malformed response, a lost connection), told
+    /// once: with the replay or failover it leads to, or in the final error line. (Connect failures are logged
+    /// where they happen: by the pool, or by the dedicated connect.)
     var failureCause: String?
+    /// The client went away: what follows is no backend failure.
+    var clientGone = false
     /// `proxy-core.write-timeout`: armed while the upstream connection refuses more of the request body.
     var writeTimer: Scheduled<Void>?
     var finished = false
@@ -120,6 +123,7 @@ final class ProxyExchange {
 
     func clientClosed() {
         guard !finished else { return }
+        clientGone = true
         run(machine.clientClosed())
     }
 
@@ -136,6 +140,11 @@ final class ProxyExchange {
         case .none:
             break
         case .chooseBackend(let finishing):
+            if let cause = failureCause {
+                handler.runtime.errorLog.warning(
+                    "\(clientHead.method.rawValue) \(clientHead.uri): backend \(backendName): \(cause); trying another backend")
+                failureCause = nil
+            }
             if let finishing { finishTicket(finishing) }
             dropDeadConnection()
             chooseBackend()
@@ -203,8 +212,11 @@ final class ProxyExchange {
             finished = true
             let backend = backendName, cause = failureCause.map { " (\($0))" } ?? ""
             self.cleanup(cleanup)
-            handler.errorLog(
-                "\(clientHead.method.rawValue) \(clientHead.uri): backend \(backend) failed mid-response\(cause); closing the client connection")
+            // A client that left is no backend failure (lighttpd logs nothing either).
+            if !clientGone {
+                handler.errorLog(
+                    "\(clientHead.method.rawValue) \(clientHead.uri): backend \(backend) failed mid-response\(cause); closing the client connection")
+            }
             handler.abortProxied(context: context)
         }
     }

@@ -77,27 +77,26 @@ public final class SluiceServer: Sendable {
             }
         }
         var bound: [SocketAddress] = []
-        var listeners = runtime.site.config.listeners
-        if runtime.server.useIPv6, let main = listeners.first, case .inet("", let port) = main.address,
-            !listeners.contains(where: { $0.address == .inet(host: "::", port: port) })
+        // (listener, the address to bind): the config's own, and for server.use-ipv6 with no server.bind the main
+        // listener again on every IPv6 address (its settings and socket blocks are the main socket's).
+        var binds = runtime.site.config.listeners.map { ($0, $0.address) }
+        if runtime.server.useIPv6, let main = binds.first?.0, case .inet("", let port) = main.address,
+            !binds.contains(where: { $0.1 == .inet(host: "::", port: port) })
         {
-            // server.use-ipv6 with no server.bind: listen on every IPv6 address too.
-            var v6 = main
-            v6.address = .inet(host: "::", port: port)
-            listeners.insert(v6, at: 1)
+            binds.insert((main, .inet(host: "::", port: port)), at: 1)
         }
-        for listener in listeners {
+        for (listener, address) in binds {
             let tls = try listener.tls.map(SluiceServer.makeTLSContext)
-            let channel = try await bind(listener, tls: tls)
+            let channel = try await bind(listener, at: address, tls: tls)
             if let address = channel.localAddress { bound.append(address) }
         }
         return bound
     }
 
-    private func bind(_ listener: ListenerSettings, tls: NIOSSLContext?) async throws -> Channel {
+    private func bind(_ listener: ListenerSettings, at address: ListenAddress, tls: NIOSSLContext?) async throws -> Channel {
         guard let quiescing = quiescingHelper.withLock({ $0 }) else { throw StartError(description: "the server is shut down") }
         let counter = self.counter, runtimes = self.runtimes
-        let bootstrap = ServerBootstrap(group: group)
+        var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -113,15 +112,21 @@ public final class SluiceServer: Sendable {
                     try HTTPChannelSetup.configure(channel, runtime: runtimes.current, listener: listener, tls: tls)
                 }
             }
+        if case .inet(let host, _) = address, host.contains(":") {
+            // IPv6 only, as lighttpd does: a dual-stack [::]:P would clash with 0.0.0.0:P (EADDRINUSE), and an
+            // IPv4 listener of its own is what the config says.
+            bootstrap = bootstrap.serverChannelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
         do {
-            switch listener.address {
+            switch address {
             case .inet(let host, let port):
                 return try await bootstrap.bind(host: host.isEmpty ? "0.0.0.0" : host, port: port).get()
             case .unix(let path):
                 return try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
             }
         } catch {
-            throw StartError(description: "cannot listen on \(listener.address): \(error)")
+            throw StartError(description: "cannot listen on \(address): \(error)")
         }
     }
 

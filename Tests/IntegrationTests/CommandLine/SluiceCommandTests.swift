@@ -30,6 +30,21 @@ import Testing
         #expect(result.standardError.contains("\(missing):1:1: error: cannot open \"\(missing)\": No such file or directory"))
     }
 
+    /// `explain` takes the request as arriving on the main socket, so a `$SERVER["socket"]` block naming it applies,
+    /// as in the server.
+    @Test func explainAppliesTheMainSocketsBlock() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("s.conf", """
+            server.port = 8080
+            server.modules = ( "mod_redirect" )
+            $SERVER["socket"] == ":8080" { url.redirect = ( "^/old$" => "/new" ) }
+            """)
+        let result = try await ChildProcess.run(try sluice, arguments: ["explain", "-f", file, "/old"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("$SERVER[\"socket\"] == \":8080\"  true"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("redirect"), "\(result.standardOutput)")
+    }
+
     @Test func usageErrorsExit2AndVersionExits0() async throws {
         #expect(try await ChildProcess.run(try sluice, arguments: ["--no-such-flag"]).status == 2)
         #expect(try await ChildProcess.run(try sluice, arguments: ["explain"]).status == 2)

@@ -59,4 +59,33 @@ import Testing
             #expect(options.allSatisfy { $0.debug == 0 }, "SO_DEBUG is on on an accepted connection")
         }
     }
+
+    /// An IPv6 listener is IPv6-only, as lighttpd's: a dual-stack `[::]:P` would take `0.0.0.0:P` too and make
+    /// the IPv4 listener of the same port fail with EADDRINUSE. (Only the wildcard shows it: Linux makes a socket
+    /// bound to `::1` IPv6-only by itself. The wildcard listener is on an ephemeral port for the test's few
+    /// milliseconds, and nothing connects to it.)
+    @Test func ipv6ListenersAreIPv6Only() async throws {
+        let root = try TemporaryDirectory()
+        let config = "server.document-root = \"\(root.path)\"\n$SERVER[\"socket\"] == \"[::]:0\" { }"
+        try await TestSluice.with(config: config) { sluice in
+            let v6Port = try #require(sluice.addresses.first { $0.protocol == .inet6 }?.port)
+            var found: [Int32] = []
+            for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+                guard let descriptor = Int32(entry) else { continue }
+                var local = sockaddr_in6()
+                var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+                let named = withUnsafeMutablePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) == 0 }
+                }
+                guard named, local.sin6_family == sa_family_t(AF_INET6),
+                    Int(UInt16(bigEndian: local.sin6_port)) == v6Port
+                else { continue }
+                var only: Int32 = 0
+                var size = socklen_t(MemoryLayout<Int32>.size)
+                guard getsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &only, &size) == 0 else { continue }
+                found.append(only)
+            }
+            #expect(found == [1], "IPV6_V6ONLY on the [::] listener: \(found)")
+        }
+    }
 }

@@ -61,6 +61,7 @@ import Testing
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             }
             .bind(host: "127.0.0.1", port: 0).get()
+        defer { backend.close(promise: nil) }
         let config = """
             server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
             proxy-core.backends = ( "127.0.0.1:\(backend.localAddress?.port ?? 0)" )
@@ -95,6 +96,5 @@ import Testing
             #expect(counter.received.load(ordering: .relaxed) >= size)
             try? await client.close()
         }
-        try? await backend.close()
     }
 }

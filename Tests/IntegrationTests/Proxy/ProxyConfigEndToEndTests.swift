@@ -15,6 +15,7 @@ import Testing
     @Test func maxKeepAliveRequestsRetiresABackendConnection() async throws {
         let upstream = try await ScriptedUpstream.start(
             reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8), closeAfterReply: false)
+        defer { Task { await upstream.stop() } }
         try await TestSluice.with(config: Self.config(upstream.port, "proxy-core.max-keep-alive-requests = 2")) { sluice in
             for _ in 0..<4 {
                 let response = try await TestHTTPClient.request(TestHTTPRequest("/x"), port: sluice.port)
@@ -23,7 +24,6 @@ import Testing
         }
         // Two requests per connection.
         #expect(upstream.connections == 2)
-        await upstream.stop()
     }
 
     @Test func aFullPoolQueuesUpToTheBacklogThenAnswers503() async throws {
@@ -86,12 +86,29 @@ import Testing
         let pages = try TemporaryDirectory()
         try pages.write("err-502.html", "<p>the app is restarting</p>")
         let garbage = try await ScriptedUpstream.start(reply: Array("HTTP/1.1 2x0 Nope\r\n\r\n".utf8))
+        defer { Task { await garbage.stop() } }
         let extra = "server.errorfile-prefix = \"\(pages.path)/err-\""
         try await TestSluice.with(config: Self.config(garbage.port, extra)) { sluice in
             let response = try await TestHTTPClient.request(TestHTTPRequest("/x"), port: sluice.port)
             #expect(response.status == .badGateway)
             #expect(response.bodyString == "<p>the app is restarting</p>")
         }
-        await garbage.stop()
+    }
+
+    /// A client leaving while its backend is still working is no backend failure: nothing is logged as one.
+    @Test func aClientThatLeavesIsNotABackendFailure() async throws {
+        try await withWorker(["--delay-ms", "1000"]) { worker in
+            let log = CapturedLog()
+            try await TestSluice.with(config: Self.config(worker.port, ""), errorLog: log.logger) { sluice in
+                _ = try await RawExchange.sendAndLeave("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, after: 0)
+                // Once Sluice has seen the close, whatever it logs about it has been logged.
+                for _ in 0..<100 where sluice.server.openConnections > 0 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(sluice.server.openConnections == 0)
+            }
+            #expect(log.messages(containing: "failed mid-response").isEmpty, "\(log.messages)")
+            #expect(log.messages(containing: "worker").isEmpty && log.messages(containing: "backend 127.0.0.1").isEmpty, "\(log.messages)")
+        }
     }
 }

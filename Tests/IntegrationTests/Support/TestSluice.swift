@@ -9,6 +9,8 @@ import SluiceServer
 struct TestSluice: Sendable {
     let server: SluiceServer
     let port: Int
+    /// Every bound listener, the main one first.
+    let addresses: [SocketAddress]
 
     struct ConfigError: Error, CustomStringConvertible {
         var description: String
@@ -43,7 +45,7 @@ struct TestSluice: Sendable {
             await server.shutdown(timeout: .seconds(1))
             throw error
         }
-        let sluice = TestSluice(server: server, port: addresses.first?.port ?? 0)
+        let sluice = TestSluice(server: server, port: addresses.first?.port ?? 0, addresses: addresses)
         do {
             let result = try await body(sluice)
             await server.shutdown(timeout: .seconds(2))

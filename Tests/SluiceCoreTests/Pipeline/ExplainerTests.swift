@@ -84,6 +84,16 @@ import Testing
         #expect(explain("/server-status").hasSuffix("status /server-status  (status.status-url)"))
     }
 
+    @Test func theStatusPageIsAnsweredBeforeAnythingIsProxied() {
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http", "mod_status" )
+            status.status-url = "/server-status"
+            proxy-core.backends = ( "127.0.0.1:3001" )
+            """
+        #expect(explain(config, "/server-status").steps.map(\.kind) == ["request", "status"])
+        #expect(explain(config, "/other").steps.last?.kind == "upstream")
+    }
+
     @Test func staticPassthroughAndRedirects() {
         let report = explain(Self.canonical, "/static/app.css")
         #expect(report.steps.map(\.kind) == ["request", "cond", "rewrite", "static"])
