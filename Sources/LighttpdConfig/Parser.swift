@@ -147,7 +147,7 @@ struct Parser {
     /// as SPEC §6 writes it): a name, a condition or an include may start the next statement on the same line.
     private mutating func expectEndOfStatement() throws(SyntaxError) {
         switch current.kind {
-        case .endOfLine, .endOfFile, .rightCurly, .name, .dollar, .include, .includeShell:
+        case .endOfLine, .endOfFile, .rightCurly, .name, .dollar, .include, .includeShell, .global:
             return
         case .string, .integer:
             throw fail(
