@@ -65,7 +65,9 @@ public enum Explainer {
             }
         }
         guard routed.outcome == .proceed else { return report }
-        if let policy = routed.options.authPolicy, let rule = policy.rule(forPath: routed.path) {
+        // As the server: the paths before -if-not-file rewrites, then the final one.
+        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: routed.options)] {
+            guard let policy = checkpoint.options.authPolicy, let rule = policy.rule(forPath: checkpoint.path) else { continue }
             let requirement: String
             switch rule.requirement {
             case .validUser: requirement = "valid-user"

@@ -33,10 +33,15 @@ public final class RoutedRequest: Sendable {
     public let active: ActiveBlocks
     public let options: ResolvedOptions
     public let outcome: Outcome
+    /// Paths the request had before a `url.rewrite-if-not-file` rule moved it, with the options then in
+    /// effect: lighttpd checks `auth.require` before that rewrite (its file check comes after mod_auth) and
+    /// again after it, so each of these must pass auth too (a front-controller rewrite of `/admin/x` to
+    /// `/index.php/admin/x` must not skip `/admin`'s protection).
+    public let authCheckpoints: [(path: [UInt8], options: ResolvedOptions)]
 
     public init(
         originalTarget: [UInt8], facts: RequestFacts, path: [UInt8], active: ActiveBlocks, options: ResolvedOptions,
-        outcome: Outcome
+        outcome: Outcome, authCheckpoints: [(path: [UInt8], options: ResolvedOptions)] = []
     ) {
         self.originalTarget = originalTarget
         self.facts = facts
@@ -44,6 +49,7 @@ public final class RoutedRequest: Sendable {
         self.active = active
         self.options = options
         self.outcome = outcome
+        self.authCheckpoints = authCheckpoints
     }
 }
 
@@ -54,7 +60,9 @@ public final class RoutedRequest: Sendable {
 ///   the set again on the new target; more than `maximumPasses` passes is a 500;
 /// - a blank replacement leaves the target alone and stops rewriting (static passthrough);
 /// - a result that does not start with `/` is a 500;
-/// - `url.rewrite-if-not-file` rules apply only when the target does not name a regular file;
+/// - `url.rewrite-if-not-file` rules apply only when the target does not name a regular file, after
+///   `url.redirect` (lighttpd's file check comes after mod_redirect and mod_auth; the path before such a
+///   rewrite is kept for the auth check, `RoutedRequest.authCheckpoints`);
 /// - `url.redirect` runs before or after the rewrite rules as `server.modules` orders the two modules.
 public struct RequestRouter: Sendable {
     public let site: Site
@@ -86,6 +94,7 @@ public struct RequestRouter: Sendable {
         let original = facts.target
         var onceDone = false
         var passes = 0
+        var authCheckpoints: [(path: [UInt8], options: ResolvedOptions)] = []
         let conditionTrace: ((ConditionEvaluator.Evaluation) -> Void)? =
             trace.map { emit in { emit(.condition(block: $0.block, result: $0.result)) } }
         while true {
@@ -109,7 +118,7 @@ public struct RequestRouter: Sendable {
                     .choosingProxyServer(path: path)
                 return RoutedRequest(
                     originalTarget: original, facts: facts, path: path, active: active, options: options,
-                    outcome: outcome)
+                    outcome: outcome, authCheckpoints: authCheckpoints)
             }
             if redirectFirst, let redirect = redirect(facts, rewrites: rewrites, active: active, trace: trace) {
                 return finish(redirect)
@@ -120,7 +129,18 @@ public struct RequestRouter: Sendable {
                     rewrites.ifNotFile != nil || rewrites.repeatIfNotFile != nil,
                     !(isRegularFile?(facts.rawPath, active) ?? false)
                 {
+                    // lighttpd's order: url.redirect, then auth, then the file check and its rewrite.
+                    if !redirectFirst, let redirect = redirect(facts, rewrites: rewrites, active: active, trace: trace) {
+                        return finish(redirect)
+                    }
+                    let before = path
                     applied = applyIfNotFile(rewrites, to: &facts, active: active, trace: trace)
+                    if case .some(.rewritten) = applied {
+                        let options =
+                            listed ?? ResolvedOptions(
+                                options: site.options, active: active.blocks, rewrites: rewrites, choosingServers: false)
+                        if options.authPolicy != nil { authCheckpoints.append((before, options)) }
+                    }
                 }
                 switch applied {
                 case .none:

@@ -181,11 +181,13 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let options = routed.options
-        if let policy = options.authPolicy {
+        // Every path the request had before a -if-not-file rewrite is checked as well as the final one.
+        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: options)] {
+            guard let policy = checkpoint.options.authPolicy else { continue }
             let verifier: any CredentialVerifier =
-                options.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
+                checkpoint.options.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
             switch policy.decide(
-                path: String(decoding: routed.path, as: UTF8.self),
+                path: String(decoding: checkpoint.path, as: UTF8.self),
                 authorization: head.headers.first(name: "Authorization"), verifier: verifier)
             {
             case .unprotected:

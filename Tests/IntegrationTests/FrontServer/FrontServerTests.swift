@@ -60,6 +60,28 @@ import Testing
         }
     }
 
+    /// A front-controller rewrite (`url.rewrite-if-not-file`) must not take a request out of a protected area:
+    /// lighttpd checks auth before its file check, so `/private/x` is challenged before it would become
+    /// `/front.txt/private/x`; and url.redirect also runs before that rewrite.
+    @Test func aFileRewriteDoesNotSkipAuthOrRedirects() async throws {
+        try root.write("htdocs/front.txt", "front controller")
+        let config = authConfig.replacingOccurrences(
+            of: "server.modules = ( \"mod_auth\", \"mod_authn_file\" )",
+            with: "server.modules = ( \"mod_auth\", \"mod_authn_file\", \"mod_rewrite\", \"mod_redirect\" )")
+            + "\nurl.rewrite-if-not-file = ( \"^/(.*)$\" => \"/front.txt\" )\nurl.redirect = ( \"^/old$\" => \"/new\" )\n"
+        try await TestSluice.with(config: config) { sluice in
+            let challenged = try await TestHTTPClient.request(TestHTTPRequest("/private/missing"), port: sluice.port)
+            #expect(challenged.status == .unauthorized)
+            let allowed = try await TestHTTPClient.request(
+                TestHTTPRequest("/private/missing", headers: [Self.basic("alice:wonderland")]), port: sluice.port)
+            #expect(allowed.status == .ok && allowed.bodyString == "front controller")
+            let open = try await TestHTTPClient.request(TestHTTPRequest("/anything"), port: sluice.port)
+            #expect(open.status == .ok && open.bodyString == "front controller")
+            let moved = try await TestHTTPClient.request(TestHTTPRequest("/old"), port: sluice.port)
+            #expect(moved.status == .movedPermanently && moved.header("Location")?.hasSuffix("/new") == true)
+        }
+    }
+
     @Test func redirectsRewriteFailuresAndErrorPages() async throws {
         let config = """
             server.modules = ( "mod_rewrite", "mod_redirect" )
