@@ -13,7 +13,9 @@ public protocol ConfigEnvironment: Sendable {
     /// The paths matching a shell glob, sorted; empty when none match.
     func glob(_ pattern: String) -> [String]
     /// The standard output of `/bin/sh -c command`, or why it failed (non-zero exit counts as failure).
-    func runShell(_ command: String) -> Result<String, ConfigEnvironmentError>
+    /// Runs `command` with `/bin/sh` in `directory` (the including file's, as lighttpd runs it in the
+    /// config's directory) and returns its standard output.
+    func runShell(_ command: String, in directory: String) -> Result<String, ConfigEnvironmentError>
     func environmentVariable(_ name: String) -> String?
     var currentDirectory: String { get }
     var processID: Int { get }
@@ -53,8 +55,10 @@ public struct SystemConfigEnvironment: ConfigEnvironment {
         return paths.sorted()
     }
 
-    public func runShell(_ command: String) -> Result<String, ConfigEnvironmentError> {
-        guard let pipe = popen(command, "r") else {
+    public func runShell(_ command: String, in directory: String) -> Result<String, ConfigEnvironmentError> {
+        // The directory quoted for the shell: '...' with every ' written as '\''.
+        let quoted = "'" + directory.replacingAll("'", with: "'\\''") + "'"
+        guard let pipe = popen("cd \(quoted) && \(command)", "r") else {
             return .failure(.init("cannot run \"\(command)\": \(Self.errnoText())"))
         }
         let output = Self.readAll(fd: fileno(pipe), what: "the output of \"\(command)\"")
@@ -99,5 +103,16 @@ public struct SystemConfigEnvironment: ConfigEnvironment {
 
     private static func errnoText() -> String {
         String(cString: strerror(errno))
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (no Foundation in this module).
+    fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
+        var result = ""
+        for character in self {
+            if character == target { result += replacement } else { result.append(character) }
+        }
+        return result
     }
 }

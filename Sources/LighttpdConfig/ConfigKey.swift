@@ -75,5 +75,6 @@ public enum ConfigModules {
         "mod_rewrite", "mod_redirect", "mod_alias", "mod_auth", "mod_authn_file", "mod_accesslog", "mod_status",
         "mod_extforward", "mod_setenv", "mod_proxy_core", "mod_proxy_backend_http", "mod_proxy_backend_fastcgi",
         "mod_proxy_backend_scgi", "mod_proxy", "mod_staticfile", "mod_indexfile", "mod_dirlisting", "mod_openssl",
+        "mod_access",
     ]
 }

@@ -58,6 +58,15 @@ public enum ConfigKeyTable {
               "Accepted for lighttpd compatibility; privileges are not changed: start Sluice as the intended user."),
         .init("server.groupname", .string, .global, "core", nil,
               "Accepted for lighttpd compatibility; privileges are not changed: start Sluice as the intended user."),
+        .init("server.upload-dirs", .stringList, .global, "core", nil,
+              "Accepted for lighttpd compatibility; Sluice streams request bodies and writes none to disk."),
+        .init("server.feature-flags", .array, .global, "core", nil,
+              "lighttpd 1.4 feature flags: \"server.graceful-shutdown-timeout\" => N sets that timeout (unless "
+                + "server.graceful-shutdown-timeout does); the others (HTTP/2 and such) have no effect: Sluice speaks HTTP/1.1."),
+        .init("server.http-parseopts", .array, .global, "core", nil,
+              "Accepted for lighttpd compatibility; Sluice's request parsing is fixed and strict (RFC 9112): it "
+                + "rejects control characters and ambiguous framing and normalises paths before matching, as "
+                + "lighttpd's recommended options do."),
         .init("server.event-handler", .string, .global, "core", nil,
               "Accepted for lighttpd compatibility; SwiftNIO picks epoll."),
         .init("server.stream-response-body", .integer, .request, "core", "2",
@@ -77,6 +86,11 @@ public enum ConfigKeyTable {
               "Suffixes never served as static files (403)."),
         .init("static-file.etags", .boolean, .request, "mod_staticfile", "\"enable\"",
               "Send ETag and answer If-None-Match."),
+        .init("url.access-deny", .stringList, .request, "mod_access", "( )",
+              "Path suffixes answered with 403 for every request, proxied or not (lighttpd's default config: "
+                + "( \"~\", \".inc\" )); \"\" matches every path; compared ignoring ASCII case."),
+        .init("url.access-allow", .stringList, .request, "mod_access", nil,
+              "When set, only paths ending with one of these suffixes are served; the others get 403."),
         .init("dir-listing.activate", .boolean, .request, "mod_dirlisting", "\"disable\"",
               "List a directory that has no index file."),
         .init("dir-listing.hide-dotfiles", .boolean, .request, "mod_dirlisting", "\"enable\"",
@@ -126,6 +140,10 @@ public enum ConfigKeyTable {
 
     static let logsAndStatus: [ConfigKey] = [
         .init("accesslog.filename", .string, .request, "mod_accesslog", nil, "File the access log is appended to."),
+        .init("accesslog.use-syslog", .boolean, .request, "mod_accesslog", "\"disable\"",
+              "Accepted as \"disable\" for lighttpd compatibility; syslog is not supported (use accesslog.filename)."),
+        .init("accesslog.escaping", .string, .request, "mod_accesslog", "\"default\"",
+              "Accepted as \"default\" (lighttpd's escaping of non-printable bytes as \\xHH); \"json\" is not supported."),
         .init("accesslog.format", .string, .request, "mod_accesslog",
               "\"%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\"\" (Apache combined)",
               "Access log line format (Apache's % codes)."),
@@ -138,6 +156,11 @@ public enum ConfigKeyTable {
         .init("ssl.pemfile", .string, .socket, "mod_openssl", nil, "Certificate chain (PEM); may hold the key too."),
         .init("ssl.privkey", .string, .socket, "mod_openssl", nil, "Private key (PEM)."),
         .init("ssl.ca-file", .string, .socket, "mod_openssl", nil, "CA certificates sent with the chain."),
+        .init("ssl.cipher-list", .string, .socket, "mod_openssl", nil,
+              "OpenSSL cipher list for TLS 1.2 and below (the TLS 1.3 suites are BoringSSL's fixed set)."),
+        .init("ssl.openssl.ssl-conf-cmd", .stringMap, .socket, "mod_openssl", nil,
+              "( \"MinProtocol\" => \"TLSv1.2\", \"MaxProtocol\" => \"TLSv1.3\", \"CipherString\" => \"...\" ); "
+                + "other commands are refused."),
     ]
 
     static let proxyCore: [ConfigKey] = [

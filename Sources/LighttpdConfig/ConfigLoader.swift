@@ -123,6 +123,26 @@ public enum ConfigLoader {
                 fix: "set ssl.pemfile (and ssl.privkey if the key is in another file)")
             return nil
         }
-        return TLSSettings(certificateChainFile: pem, privateKeyFile: file("ssl.privkey"), caFile: file("ssl.ca-file"))
+        var settings = TLSSettings(certificateChainFile: pem, privateKeyFile: file("ssl.privkey"), caFile: file("ssl.ca-file"))
+        settings.cipherList = file("ssl.cipher-list")
+        for pair in (block["ssl.openssl.ssl-conf-cmd"] ?? global["ssl.openssl.ssl-conf-cmd"])?.value.stringPairsValue ?? [] {
+            switch pair.key {
+            case "MinProtocol", "MaxProtocol":
+                guard TLSSettings.protocolNames.contains(pair.value) else {
+                    diagnostics.error(
+                        "\(pair.key) \"\(pair.value)\" is not a TLS protocol", at: pair.valueLocation,
+                        fix: "use one of \(TLSSettings.protocolNames.joined(separator: ", "))")
+                    continue
+                }
+                if pair.key == "MinProtocol" { settings.minimumVersion = pair.value } else { settings.maximumVersion = pair.value }
+            case "CipherString":
+                settings.cipherList = pair.value
+            default:
+                diagnostics.error(
+                    "ssl.openssl.ssl-conf-cmd \"\(pair.key)\" is not supported", at: pair.keyLocation,
+                    fix: "Sluice takes MinProtocol, MaxProtocol and CipherString (BoringSSL fixes the TLS 1.3 suites)")
+            }
+        }
+        return settings
     }
 }

@@ -8,8 +8,8 @@ public struct ConfigPair: Sendable, Hashable {
 
 extension ConfigValue {
     /// lighttpd's boolean spellings.
-    static let trueWords: Set<String> = ["enable", "true", "on", "1"]
-    static let falseWords: Set<String> = ["disable", "false", "off", "0"]
+    static let trueWords: Set<String> = ["enable", "enabled", "true", "on", "1"]
+    static let falseWords: Set<String> = ["disable", "disabled", "false", "off", "0"]
 
     /// `"enable"`/`"disable"` (and `true`/`false`, `on`/`off`, `1`/`0` as strings or integers).
     public var booleanValue: Bool? {

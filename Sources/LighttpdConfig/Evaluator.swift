@@ -40,8 +40,12 @@ struct Evaluator {
         fileStack.removeLast()
     }
 
+    /// The directory of the file being read: includes and include_shell are relative to it. The output of an
+    /// include_shell has no directory of its own: it is the including file's.
     private var currentDirectory: String {
-        guard let file = fileStack.last, let slash = file.lastIndex(of: "/") else {
+        guard let file = fileStack.last(where: { !$0.hasPrefix(Evaluator.shellOutputPrefix) }),
+            let slash = file.lastIndex(of: "/")
+        else {
             return environment.currentDirectory
         }
         return String(file[..<slash].isEmpty ? "/" : file[..<slash])
@@ -106,17 +110,20 @@ struct Evaluator {
         }
     }
 
+    /// How the output of an include_shell is named in diagnostics (`include_shell "cmd":2:14: error: ...`).
+    static let shellOutputPrefix = "include_shell "
+
     private mutating func includeShell(_ expression: Expression, at location: SourceLocation, in block: Int) {
         guard let command = evaluateString(expression, what: "include_shell") else { return }
         guard fileStack.count < Evaluator.maximumIncludeDepth else {
             diagnostics.error("includes nested more than \(Evaluator.maximumIncludeDepth) deep", at: location)
             return
         }
-        switch environment.runShell(command) {
+        switch environment.runShell(command, in: currentDirectory) {
         case .failure(let error):
             diagnostics.error("include_shell: \(error.message)", at: location)
         case .success(let output):
-            evaluateText(output, file: "include_shell \"\(command)\"", in: block)
+            evaluateText(output, file: Evaluator.shellOutputPrefix + "\"\(command)\"", in: block)
         }
     }
 

@@ -46,6 +46,15 @@ public struct TLSSettings: Sendable, Hashable {
     public var certificateChainFile: String
     public var privateKeyFile: String?
     public var caFile: String?
+    /// `ssl.cipher-list`, or `CipherString` of `ssl.openssl.ssl-conf-cmd`: OpenSSL's cipher list syntax, for
+    /// TLS 1.2 and below.
+    public var cipherList: String?
+    /// `MinProtocol` / `MaxProtocol` of `ssl.openssl.ssl-conf-cmd`: `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
+    public var minimumVersion: String?
+    public var maximumVersion: String?
+
+    /// The protocol names `MinProtocol` and `MaxProtocol` accept.
+    public static let protocolNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 }
 
 /// One listening socket and the config block that describes it (nil for the main socket).

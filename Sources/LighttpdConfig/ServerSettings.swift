@@ -53,7 +53,10 @@ public struct ServerSettings: Sendable, Hashable {
         maxWriteIdle = integer("server.max-write-idle") ?? maxWriteIdle
         maxKeepAliveRequests = integer("server.max-keep-alive-requests") ?? maxKeepAliveRequests
         maxKeepAliveIdle = integer("server.max-keep-alive-idle") ?? maxKeepAliveIdle
-        gracefulShutdownTimeout = integer("server.graceful-shutdown-timeout") ?? gracefulShutdownTimeout
+        // lighttpd 1.4 also takes it as a feature flag (Debian's default config sets it that way).
+        let flagged = global["server.feature-flags"]?.value.array?
+            .first { $0.key == "server.graceful-shutdown-timeout" }?.value.integerValue
+        gracefulShutdownTimeout = integer("server.graceful-shutdown-timeout") ?? flagged ?? gracefulShutdownTimeout
         pidFile = global["server.pid-file"]?.value.string
         useIPv6 = global["server.use-ipv6"]?.value.booleanValue ?? useIPv6
         statCache = global["server.stat-cache-engine"]?.value.string.map { $0 != "disable" } ?? statCache

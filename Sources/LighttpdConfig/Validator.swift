@@ -18,6 +18,8 @@ struct Validator {
         for (name, location) in names {
             if ConfigModules.known.contains(name) {
                 modules.insert(name)
+                // lighttpd loads the file backends with mod_auth when they are not listed.
+                if name == "mod_auth" { modules.insert("mod_authn_file") }
             } else {
                 diagnostics.error(
                     "unknown module \"\(name)\"", at: location,

@@ -22,7 +22,9 @@ import Testing
         let system = SystemConfigEnvironment()
         func readFile(_ path: String) -> Result<String, ConfigEnvironmentError> { system.readFile(path) }
         func glob(_ pattern: String) -> [String] { system.glob(pattern) }
-        func runShell(_ command: String) -> Result<String, ConfigEnvironmentError> { system.runShell(command) }
+        func runShell(_ command: String, in directory: String) -> Result<String, ConfigEnvironmentError> {
+            system.runShell(command, in: directory)
+        }
         func environmentVariable(_ name: String) -> String? { system.environmentVariable(name) }
         var currentDirectory: String { EtcConfigTests.repositoryRoot }
         var processID: Int { system.processID }

@@ -111,6 +111,17 @@ import Testing
         #expect(errors("include_shell \"false\"", environment: env).first?.contains("exited with status 127") == true)
     }
 
+    /// What an include_shell prints is read as if written in the including file: its relative includes are
+    /// relative to that file's directory (Debian's include-conf-enabled script prints `include "conf-enabled/..."`).
+    @Test func anIncludePrintedByIncludeShellIsRelativeToTheIncludingFile() {
+        var env = InMemoryEnvironment()
+        env.shellOutputs["list-enabled"] = "include \"conf-enabled/10-a.conf\"\n"
+        env.files["/srv/site/conf-enabled/10-a.conf"] = "server.tag = \"from conf-enabled\""
+        let result = load("include_shell \"list-enabled\"", environment: env)
+        #expect(result.diagnostics.sorted.isEmpty, "\(result.diagnostics.sorted)")
+        #expect(result.config.global["server.tag"]?.value.string == "from conf-enabled")
+    }
+
     @Test func conditionalChainsBecomeLinkedBlocks() throws {
         let result = load("""
             \(modulesLine)$HTTP["host"] == "a" {

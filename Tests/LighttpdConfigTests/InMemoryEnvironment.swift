@@ -32,7 +32,7 @@ struct InMemoryEnvironment: ConfigEnvironment {
         }.sorted()
     }
 
-    func runShell(_ command: String) -> Result<String, ConfigEnvironmentError> {
+    func runShell(_ command: String, in directory: String) -> Result<String, ConfigEnvironmentError> {
         shellOutputs[command].map { .success($0) } ?? .failure(.init("\"\(command)\" exited with status 127"))
     }
 

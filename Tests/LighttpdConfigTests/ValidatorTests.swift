@@ -170,6 +170,28 @@ import Testing
         #expect(result.config.listeners.last?.tls?.privateKeyFile == "/etc/x.key")
     }
 
+    @Test func tlsCiphersAndProtocols() {
+        let result = load("""
+            $SERVER["socket"] == ":8443" {
+              ssl.engine = "enable"
+              ssl.pemfile = "/etc/x.pem"
+              ssl.cipher-list = "ECDHE+AESGCM"
+              ssl.openssl.ssl-conf-cmd = ( "MinProtocol" => "TLSv1.2", "MaxProtocol" => "TLSv1.3" )
+            }
+            """)
+        #expect(result.diagnostics.sorted.isEmpty, "\(result.diagnostics.sorted)")
+        let tls = result.config.listeners.last?.tls
+        #expect(tls?.cipherList == "ECDHE+AESGCM" && tls?.minimumVersion == "TLSv1.2" && tls?.maximumVersion == "TLSv1.3")
+        #expect(errors("""
+            ssl.engine = "enable"
+            ssl.pemfile = "/etc/x.pem"
+            ssl.openssl.ssl-conf-cmd = ( "MinProtocol" => "SSLv3", "Options" => "-SessionTicket" )
+            """) == [
+            "/srv/site/test.conf:3:47: error: MinProtocol \"SSLv3\" is not a TLS protocol; use one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+            "/srv/site/test.conf:3:56: error: ssl.openssl.ssl-conf-cmd \"Options\" is not supported; Sluice takes MinProtocol, MaxProtocol and CipherString (BoringSSL fixes the TLS 1.3 suites)",
+        ])
+    }
+
     @Test func tlsWithoutCertificateIsAnError() {
         #expect(errors("ssl.engine = \"enable\"") == [
             "/srv/site/test.conf:1:1: error: ssl.engine is enabled but ssl.pemfile is not set; set ssl.pemfile (and ssl.privkey if the key is in another file)",

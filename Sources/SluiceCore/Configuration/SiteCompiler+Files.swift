@@ -25,6 +25,17 @@ extension SiteCompiler {
                 fix: name.hasPrefix("/") ? "write \"\(name.drop { $0 == "/" })\", or rewrite directory URLs to it with url.rewrite-if-not-file" : nil)
         }
         files.excludeExtensions = block["static-file.exclude-extensions"]?.value.stringListValue
+        if let setting = block["accesslog.use-syslog"], setting.value.booleanValue == true {
+            diagnostics.error(
+                "accesslog.use-syslog is not supported", at: setting.value.location, fix: "use accesslog.filename")
+        }
+        if let setting = block["accesslog.escaping"], let value = setting.value.string, value != "default" {
+            diagnostics.error(
+                "accesslog.escaping \"\(value)\" is not supported", at: setting.value.location,
+                fix: "leave it out (\"default\": non-printable bytes as \\xHH)")
+        }
+        files.accessDeny = block["url.access-deny"]?.value.stringListValue
+        files.accessAllow = block["url.access-allow"]?.value.stringListValue
         files.directoryListing = boolean("dir-listing.activate")
         files.hideDotfiles = boolean("dir-listing.hide-dotfiles")
         files.followSymlinks = boolean("server.follow-symlink")

@@ -6,6 +6,9 @@ public struct StaticOptions: Sendable {
     public var aliases: AliasTable?
     public var indexFileNames: [String]?
     public var excludeExtensions: [String]?
+    /// `url.access-deny`, `url.access-allow` (mod_access).
+    public var accessDeny: [String]?
+    public var accessAllow: [String]?
     public var directoryListing: Bool?
     public var hideDotfiles: Bool?
     public var followSymlinks: Bool?
@@ -40,6 +43,8 @@ public struct ResolvedStatic: Sendable {
     public var documentRoot: String?
     public var aliases = AliasTable()
     public var settings = StaticFileSettings()
+    /// mod_access, checked for every request (static or proxied).
+    public var accessRules = AccessRules()
     public var errorFilePrefix: String?
     public var serverTag: String?
     public var authBackend: AuthBackend?
@@ -72,6 +77,8 @@ public struct ResolvedStatic: Sendable {
         if let v = options.aliases { aliases = v }
         if let v = options.indexFileNames { settings.indexFileNames = v }
         if let v = options.excludeExtensions { settings.excludeExtensions = v }
+        if let v = options.accessDeny { accessRules.deny = v }
+        if let v = options.accessAllow { accessRules.allow = v }
         if let v = options.directoryListing { settings.directoryListing = v }
         if let v = options.hideDotfiles { settings.hideDotfiles = v }
         if let v = options.followSymlinks { settings.followSymlinks = v }

@@ -65,6 +65,10 @@ public enum Explainer {
             }
         }
         guard routed.outcome == .proceed else { return report }
+        if !routed.options.files.accessRules.permits(path: routed.path) {
+            report.add("deny", "403 (url.access-deny / url.access-allow)", [("status", "403")])
+            return report
+        }
         // As the server: the paths before -if-not-file rewrites, then the final one.
         for checkpoint in routed.authCheckpoints + [(path: routed.path, options: routed.options)] {
             guard let policy = checkpoint.options.authPolicy, let rule = policy.rule(forPath: checkpoint.path) else { continue }

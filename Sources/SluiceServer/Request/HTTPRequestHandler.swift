@@ -181,6 +181,12 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let options = routed.options
+        // mod_access first: a denied path gets 403 whether or not the client could authenticate.
+        if !options.files.accessRules.isEmpty, !options.files.accessRules.permits(path: routed.path) {
+            runtime.errorLog.info("\(head.method.rawValue) \(head.uri): 403: url.access-deny / url.access-allow")
+            sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
         // Every path the request had before a -if-not-file rewrite is checked as well as the final one.
         for checkpoint in routed.authCheckpoints + [(path: routed.path, options: options)] {
             guard let policy = checkpoint.options.authPolicy else { continue }

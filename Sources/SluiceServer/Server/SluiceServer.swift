@@ -140,6 +140,18 @@ public final class SluiceServer: Sendable {
             let key = try NIOSSLPrivateKey(file: settings.privateKeyFile ?? settings.certificateChainFile, format: .pem)
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.applicationProtocols = ["http/1.1"]
+            if let ciphers = settings.cipherList { configuration.cipherSuites = ciphers }
+            func version(_ name: String?) -> TLSVersion? {
+                switch name {
+                case "TLSv1": return .tlsv1
+                case "TLSv1.1": return .tlsv11
+                case "TLSv1.2": return .tlsv12
+                case "TLSv1.3": return .tlsv13
+                default: return nil
+                }
+            }
+            if let minimum = version(settings.minimumVersion) { configuration.minimumTLSVersion = minimum }
+            if let maximum = version(settings.maximumVersion) { configuration.maximumTLSVersion = maximum }
             return try NIOSSLContext(configuration: configuration)
         } catch {
             throw StartError(description: "TLS: cannot load \(settings.certificateChainFile): \(error)")

@@ -82,6 +82,33 @@ import Testing
         }
     }
 
+    /// mod_access: denied suffixes get 403 whether the request would be a file or go to a backend, and before
+    /// any auth challenge.
+    @Test func urlAccessDenyRefusesBySuffixStaticOrProxied() async throws {
+        try root.write("htdocs/notes.txt~", "backup")
+        try root.write("htdocs/private/db.inc", "include")
+        let upstream = try await ScriptedUpstream.start(
+            reply: Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8), closeAfterReply: false)
+        defer { Task { await upstream.stop() } }
+        let config = authConfig.replacingOccurrences(
+            of: "server.modules = ( \"mod_auth\", \"mod_authn_file\" )",
+            with: "server.modules = ( \"mod_access\", \"mod_auth\", \"mod_proxy_core\", \"mod_proxy_backend_http\" )")
+            + """
+
+            url.access-deny = ( "~", ".inc" )
+            $HTTP["url"] =^ "/app" { proxy-core.backends = ( "127.0.0.1:\(upstream.port)" ) }
+            """
+        try await TestSluice.with(config: config) { sluice in
+            for path in ["/notes.txt~", "/private/db.inc", "/app/x.INC"] {
+                let response = try await TestHTTPClient.request(TestHTTPRequest(path), port: sluice.port)
+                #expect(response.status == .forbidden, "\(path)")
+            }
+            #expect(try await TestHTTPClient.request(TestHTTPRequest("/index.html"), port: sluice.port).status == .ok)
+            #expect(try await TestHTTPClient.request(TestHTTPRequest("/app/x"), port: sluice.port).bodyString == "ok")
+        }
+        #expect(upstream.connections == 1)
+    }
+
     @Test func redirectsRewriteFailuresAndErrorPages() async throws {
         let config = """
             server.modules = ( "mod_rewrite", "mod_redirect" )

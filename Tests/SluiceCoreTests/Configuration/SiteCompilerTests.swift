@@ -193,3 +193,72 @@ import Testing
         ])
     }
 }
+
+/// Debian's stock lighttpd.conf (its include_shell lines aside) loads as it is: mod_access, the compatibility
+/// keys it sets, and the timeout it gives as a feature flag.
+@Suite struct StockLighttpdConfigTests {
+    static let debian = #"""
+        server.modules = (
+        	"mod_indexfile",
+        	"mod_access",
+        	"mod_alias",
+         	"mod_redirect",
+        )
+        server.document-root        = "/var/www/html"
+        server.upload-dirs          = ( "/var/cache/lighttpd/uploads" )
+        server.errorlog             = "/var/log/lighttpd/error.log"
+        server.pid-file             = "/run/lighttpd.pid"
+        server.username             = "www-data"
+        server.groupname            = "www-data"
+        server.port                 = 80
+        server.feature-flags       += ("server.h2proto" => "enable")
+        server.feature-flags       += ("server.h2c"     => "enable")
+        server.feature-flags       += ("server.graceful-shutdown-timeout" => 5)
+        server.http-parseopts = (
+          "header-strict"           => "enable",# default
+          "host-strict"             => "enable",# default
+          "url-path-2f-decode"      => "enable",# recommended highly (unless breaks app)
+          "url-path-dotseg-remove"  => "enable",# recommended highly (unless breaks app)
+        )
+        index-file.names            = ( "index.php", "index.html" )
+        url.access-deny             = ( "~", ".inc" )
+        static-file.exclude-extensions = ( ".php", ".pl", ".fcgi" )
+        server.modules += (
+        	"mod_dirlisting",
+        	"mod_staticfile",
+        )
+        """#
+
+    @Test func loadsAndMeansWhatItSays() {
+        let loaded = SiteLoader.load(text: Self.debian, file: "lighttpd.conf", resolveNames: false)
+        #expect(loaded.diagnostics.sorted.isEmpty, "\(loaded.diagnostics.sorted.map(\.description))")
+        #expect(loaded.site.server.gracefulShutdownTimeout == 5)
+        let rules = loaded.site.options[0].files.accessDeny
+        #expect(rules == ["~", ".inc"])
+    }
+
+    @Test(arguments: [
+        ("/index.html", true), ("/notes.txt~", false), ("/lib/db.INC", false), ("/lib/db.inc.php", true),
+    ])
+    func accessDenyBySuffix(_ path: String, _ permitted: Bool) {
+        #expect(AccessRules(deny: ["~", ".inc"]).permits(path: Array(path.utf8)) == permitted)
+    }
+
+    @Test func accessAllowListsWhatMayBeServed() {
+        let rules = AccessRules(deny: [".bak.html"], allow: [".html", ".css"])
+        #expect(rules.permits(path: Array("/a.html".utf8)))
+        #expect(!rules.permits(path: Array("/a.js".utf8)))
+        #expect(!rules.permits(path: Array("/a.bak.html".utf8)))
+        #expect(!AccessRules(deny: [""]).permits(path: Array("/anything".utf8)))
+    }
+
+    @Test func syslogAndJSONEscapingAreRefused() {
+        let loaded = SiteLoader.load(
+            text: "server.modules = ( \"mod_accesslog\" )\naccesslog.use-syslog = \"enable\"\naccesslog.escaping = \"json\"",
+            file: "t.conf", resolveNames: false)
+        #expect(loaded.diagnostics.sorted.map(\.description) == [
+            "t.conf:2:24: error: accesslog.use-syslog is not supported; use accesslog.filename",
+            "t.conf:3:22: error: accesslog.escaping \"json\" is not supported; leave it out (\"default\": non-printable bytes as \\xHH)",
+        ])
+    }
+}
