@@ -57,6 +57,11 @@ public struct ConfigCondition: Sendable, Hashable, CustomStringConvertible {
     public var field: ConditionField
     public var op: ConditionOperator
     public var value: String
+
+    /// The same test (field, operator, value), wherever written.
+    public func sameTest(as other: ConfigCondition) -> Bool {
+        field == other.field && op == other.op && value == other.value
+    }
     public var location: SourceLocation
     /// Where the compared string starts; a regex error at byte offset N is reported at column + 1 + N.
     public var valueLocation: SourceLocation

@@ -16,6 +16,15 @@ extension Evaluator {
             } else {
                 catchAll = branch.location
             }
+            // lighttpd keeps one context per condition: a lone block repeating an earlier block's test (in the
+            // same enclosing block; vhost settings spread over include files) adds to that block, so `+=`
+            // appends to it and `=` twice is the usual duplicate error.
+            if branches.count == 1, let condition, let earlier = blocks.firstIndex(where: {
+                $0.parent == parent && $0.previousBranch == nil && $0.condition.map { $0.sameTest(as: condition) } == true
+            }) {
+                evaluateBody(branch.body, in: earlier)
+                return
+            }
             let index = appendBlock(
                 parent: parent, previousBranch: previous, condition: condition, location: branch.location)
             evaluateBody(branch.body, in: index)

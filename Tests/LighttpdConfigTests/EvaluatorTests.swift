@@ -122,6 +122,31 @@ import Testing
         #expect(result.config.global["server.tag"]?.value.string == "from conf-enabled")
     }
 
+    /// lighttpd keeps one context per condition: a vhost block repeated (say, in an include file) adds to the
+    /// first, `+=` appending and `=` twice refused as in one block.
+    @Test func aRepeatedConditionAddsToTheFirstBlock() {
+        let result = load("""
+            $HTTP["host"] == "a.example" { server.tag = "a" }
+            $HTTP["url"] =^ "/x" { dir-listing.activate = "enable" }
+            $HTTP["host"] == "a.example" { index-file.names += ( "start.html" ) }
+            """)
+        #expect(result.diagnostics.sorted.isEmpty, "\(result.diagnostics.sorted)")
+        #expect(result.config.blocks.count == 3)
+        #expect(result.config.blocks[1]["server.tag"]?.value.string == "a")
+        #expect(result.config.blocks[1]["index-file.names"]?.value.stringListValue?.last == "start.html")
+        let twice = errors("""
+            $HTTP["host"] == "a.example" { server.tag = "a" }
+            $HTTP["host"] == "a.example" { server.tag = "b" }
+            """)
+        #expect(twice.count == 1 && twice.first?.contains("/srv/site/test.conf:2:") == true, "\(twice)")
+        // A different operator or value is another condition; an else chain is never merged.
+        #expect(load("""
+            $HTTP["host"] == "a.example" { server.tag = "a" }
+            $HTTP["host"] =~ "a.example" { server.tag = "b" }
+            $HTTP["host"] == "a.example" { server.tag = "n" } else { server.tag = "m" }
+            """).config.blocks.count == 5)
+    }
+
     @Test func conditionalChainsBecomeLinkedBlocks() throws {
         let result = load("""
             \(modulesLine)$HTTP["host"] == "a" {
