@@ -56,9 +56,11 @@ public struct SystemConfigEnvironment: ConfigEnvironment {
     }
 
     public func runShell(_ command: String, in directory: String) -> Result<String, ConfigEnvironmentError> {
-        // The directory quoted for the shell: '...' with every ' written as '\''.
-        let quoted = "'" + directory.replacingAll("'", with: "'\\''") + "'"
-        guard let pipe = popen("cd \(quoted) && \(command)", "r") else {
+        // The directory, absolute, quoted for the shell ('...' with every ' written as '\''); no CDPATH, no
+        // option parsing, and a cd that fails stops the script before the command runs.
+        let absolute = directory.hasPrefix("/") ? directory : currentDirectory + "/" + directory
+        let quoted = "'" + absolute.replacingAll("'", with: "'\\''") + "'"
+        guard let pipe = popen("CDPATH= cd -P -- \(quoted) || exit 1\n\(command)", "r") else {
             return .failure(.init("cannot run \"\(command)\": \(Self.errnoText())"))
         }
         let output = Self.readAll(fd: fileno(pipe), what: "the output of \"\(command)\"")

@@ -160,7 +160,7 @@ public enum ConfigKeyTable {
               "OpenSSL cipher list for TLS 1.2 and below (the TLS 1.3 suites are BoringSSL's fixed set)."),
         .init("ssl.openssl.ssl-conf-cmd", .stringMap, .socket, "mod_openssl", nil,
               "( \"MinProtocol\" => \"TLSv1.2\", \"MaxProtocol\" => \"TLSv1.3\", \"CipherString\" => \"...\" ); "
-                + "other commands are refused."),
+                + "MinProtocol defaults to TLSv1.2, as in lighttpd; other commands are refused."),
     ]
 
     static let proxyCore: [ConfigKey] = [

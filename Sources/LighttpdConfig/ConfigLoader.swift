@@ -91,7 +91,16 @@ public enum ConfigLoader {
                 // block's conditions match its requests too, and it may give the socket TLS, once.
                 guard let index = listeners.firstIndex(where: { $0.address == address }) else { continue }
                 listeners[index].blockIndices.append(block.index)
-                guard let tls = tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics) else { continue }
+                guard let tls = tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics) else {
+                    // TLS files or options here would not reach the socket: its TLS is built where ssl.engine is.
+                    let tlsKeys = ["ssl.pemfile", "ssl.privkey", "ssl.ca-file", "ssl.cipher-list", "ssl.openssl.ssl-conf-cmd"]
+                    if let stray = tlsKeys.lazy.compactMap({ block[$0] }).first {
+                        diagnostics.error(
+                            "'\(stray.key)' here would not apply: this socket's TLS is set in the block with ssl.engine",
+                            at: stray.location, fix: "set the socket's ssl.* keys in one block")
+                    }
+                    continue
+                }
                 if listeners[index].tls == nil {
                     listeners[index].tls = tls
                 } else {
@@ -125,6 +134,7 @@ public enum ConfigLoader {
         }
         var settings = TLSSettings(certificateChainFile: pem, privateKeyFile: file("ssl.privkey"), caFile: file("ssl.ca-file"))
         settings.cipherList = file("ssl.cipher-list")
+        var cipherLocation = (block["ssl.cipher-list"] ?? global["ssl.cipher-list"])?.value.location
         for pair in (block["ssl.openssl.ssl-conf-cmd"] ?? global["ssl.openssl.ssl-conf-cmd"])?.value.stringPairsValue ?? [] {
             switch pair.key {
             case "MinProtocol", "MaxProtocol":
@@ -137,11 +147,23 @@ public enum ConfigLoader {
                 if pair.key == "MinProtocol" { settings.minimumVersion = pair.value } else { settings.maximumVersion = pair.value }
             case "CipherString":
                 settings.cipherList = pair.value
+                cipherLocation = pair.valueLocation
             default:
                 diagnostics.error(
                     "ssl.openssl.ssl-conf-cmd \"\(pair.key)\" is not supported", at: pair.keyLocation,
                     fix: "Sluice takes MinProtocol, MaxProtocol and CipherString (BoringSSL fixes the TLS 1.3 suites)")
             }
+        }
+        if let list = settings.cipherList, let problem = TLSSettings.cipherListProblem(list) {
+            diagnostics.error("cipher list \"\(list)\": \(problem)", at: cipherLocation ?? engine.location)
+            settings.cipherList = nil
+        }
+        if let minimum = settings.minimumVersion, let maximum = settings.maximumVersion,
+            let low = TLSSettings.protocolNames.firstIndex(of: minimum),
+            let high = TLSSettings.protocolNames.firstIndex(of: maximum), low > high
+        {
+            diagnostics.error(
+                "MinProtocol \(minimum) is above MaxProtocol \(maximum): no handshake could succeed", at: engine.location)
         }
         return settings
     }

@@ -55,6 +55,48 @@ public struct TLSSettings: Sendable, Hashable {
 
     /// The protocol names `MinProtocol` and `MaxProtocol` accept.
     public static let protocolNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+    /// The TLS 1.2-and-below cipher names and the aliases BoringSSL (Sluice's TLS library) knows
+    /// (`ssl/ssl_cipher.cc`). A cipher list naming anything else, or leaving no such cipher, would make
+    /// BoringSSL refuse it when the listener starts (swift-nio-ssl then stops the process), so it is refused
+    /// when the config is loaded.
+    public static let cipherNames: Set<String> = [
+        "AES128-GCM-SHA256", "AES128-SHA", "AES256-GCM-SHA384", "AES256-SHA", "DES-CBC3-SHA",
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES128-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "ECDHE-PSK-AES128-CBC-SHA", "ECDHE-PSK-AES256-CBC-SHA", "ECDHE-PSK-CHACHA20-POLY1305",
+        "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-SHA", "ECDHE-RSA-AES128-SHA256",
+        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-SHA", "ECDHE-RSA-CHACHA20-POLY1305",
+        "PSK-AES128-CBC-SHA", "PSK-AES256-CBC-SHA",
+    ]
+    public static let cipherAliases: Set<String> = [
+        "ALL", "kRSA", "kECDHE", "kEECDH", "ECDH", "kPSK", "aRSA", "aECDSA", "ECDSA", "aPSK", "ECDHE", "EECDH",
+        "RSA", "PSK", "3DES", "AES128", "AES256", "AES", "AESGCM", "CHACHA20", "SHA1", "SHA", "SSLv3", "TLSv1",
+        "TLSv1.2", "HIGH", "FIPS", "DEFAULT", "COMPLEMENTOFDEFAULT",
+    ]
+
+    /// Why BoringSSL would refuse `list` (OpenSSL cipher-list syntax), or nil when it takes it.
+    public static func cipherListProblem(_ list: String) -> String? {
+        var selects = false
+        for element in list.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }) {
+            var token = Substring(element)
+            let excludes = token.first == "!" || token.first == "-"
+            if let first = token.first, "!-+".contains(first) { token = token.dropFirst() }
+            if token.hasPrefix("@") {
+                guard token == "@STRENGTH" else { return "\"\(token)\" is not supported (only @STRENGTH)" }
+                continue
+            }
+            for part in token.split(separator: "+") {
+                let name = String(part)
+                guard cipherNames.contains(name) || cipherAliases.contains(name) else {
+                    return "unknown cipher or alias \"\(name)\"" + (name.hasPrefix("TLS_")
+                        ? " (TLS 1.3 suites are BoringSSL's fixed set; list TLS 1.2 ciphers here)" : "")
+                }
+            }
+            if !excludes { selects = true }
+        }
+        return selects ? nil : "selects no cipher"
+    }
 }
 
 /// One listening socket and the config block that describes it (nil for the main socket).

@@ -194,6 +194,35 @@ import Testing
         ])
     }
 
+    /// A cipher list BoringSSL would refuse at start (swift-nio-ssl then stops the process) is refused at load.
+    @Test func cipherListsBoringSSLWouldRefuseAreConfigErrors() {
+        func problem(_ list: String) -> String? { TLSSettings.cipherListProblem(list) }
+        // Mozilla's intermediate list, and common alias forms.
+        #expect(problem("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305") == nil)
+        #expect(problem("HIGH:!3DES") == nil)
+        #expect(problem("ECDHE+AESGCM:ECDHE+CHACHA20:@STRENGTH") == nil)
+        #expect(problem("TLS_AES_256_GCM_SHA384")?.hasPrefix("unknown cipher or alias \"TLS_AES_256_GCM_SHA384\" (TLS 1.3") == true)
+        #expect(problem("HIGH:@SECLEVEL=2") == "\"@SECLEVEL=2\" is not supported (only @STRENGTH)")
+        #expect(problem("!HIGH") == "selects no cipher")
+        #expect(errors("""
+            ssl.engine = "enable"
+            ssl.pemfile = "/etc/x.pem"
+            ssl.cipher-list = "ECDHE-RSA-AES128-GCM-SHA265"
+            ssl.openssl.ssl-conf-cmd = ( "MinProtocol" => "TLSv1.3", "MaxProtocol" => "TLSv1.2" )
+            """) == [
+            "/srv/site/test.conf:1:1: error: MinProtocol TLSv1.3 is above MaxProtocol TLSv1.2: no handshake could succeed",
+            "/srv/site/test.conf:3:19: error: cipher list \"ECDHE-RSA-AES128-GCM-SHA265\": unknown cipher or alias \"ECDHE-RSA-AES128-GCM-SHA265\"",
+        ])
+        // TLS keys in a second block for a socket whose TLS another block sets would not apply.
+        #expect(errors("""
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable"
+              ssl.pemfile = "/etc/x.pem" }
+            $SERVER["socket"] == "0.0.0.0:8443" { ssl.cipher-list = "HIGH" }
+            """) == [
+            "/srv/site/test.conf:3:39: error: 'ssl.cipher-list' here would not apply: this socket's TLS is set in the block with ssl.engine; set the socket's ssl.* keys in one block",
+        ])
+    }
+
     @Test func tlsWithoutCertificateIsAnError() {
         #expect(errors("ssl.engine = \"enable\"") == [
             "/srv/site/test.conf:1:1: error: ssl.engine is enabled but ssl.pemfile is not set; set ssl.pemfile (and ssl.privkey if the key is in another file)",

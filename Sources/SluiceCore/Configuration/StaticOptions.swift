@@ -78,7 +78,7 @@ public struct ResolvedStatic: Sendable {
         if let v = options.indexFileNames { settings.indexFileNames = v }
         if let v = options.excludeExtensions { settings.excludeExtensions = v }
         if let v = options.accessDeny { accessRules.deny = v }
-        if let v = options.accessAllow { accessRules.allow = v }
+        if let v = options.accessAllow { accessRules.allow = v.isEmpty ? nil : v }
         if let v = options.directoryListing { settings.directoryListing = v }
         if let v = options.hideDotfiles { settings.hideDotfiles = v }
         if let v = options.followSymlinks { settings.followSymlinks = v }

@@ -65,7 +65,8 @@ public enum Explainer {
             }
         }
         guard routed.outcome == .proceed else { return report }
-        if !routed.options.files.accessRules.permits(path: routed.path) {
+        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: routed.options)]
+        where !checkpoint.options.files.accessRules.permits(path: checkpoint.path) {
             report.add("deny", "403 (url.access-deny / url.access-allow)", [("status", "403")])
             return report
         }

@@ -34,9 +34,9 @@ public final class RoutedRequest: Sendable {
     public let options: ResolvedOptions
     public let outcome: Outcome
     /// Paths the request had before a `url.rewrite-if-not-file` rule moved it, with the options then in
-    /// effect: lighttpd checks `auth.require` before that rewrite (its file check comes after mod_auth) and
-    /// again after it, so each of these must pass auth too (a front-controller rewrite of `/admin/x` to
-    /// `/index.php/admin/x` must not skip `/admin`'s protection).
+    /// effect: lighttpd checks mod_access and `auth.require` before that rewrite (its file check comes after
+    /// them) and again after it, so each of these must pass both too (a front-controller rewrite of
+    /// `/admin/x` to `/index.php/admin/x` must not skip `/admin`'s protection or a deny rule).
     public let authCheckpoints: [(path: [UInt8], options: ResolvedOptions)]
 
     public init(
@@ -139,7 +139,9 @@ public struct RequestRouter: Sendable {
                         let options =
                             listed ?? ResolvedOptions(
                                 options: site.options, active: active.blocks, rewrites: rewrites, choosingServers: false)
-                        if options.authPolicy != nil { authCheckpoints.append((before, options)) }
+                        if options.authPolicy != nil || !options.files.accessRules.isEmpty {
+                            authCheckpoints.append((before, options))
+                        }
                     }
                 }
                 switch applied {

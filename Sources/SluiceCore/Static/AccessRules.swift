@@ -7,9 +7,10 @@ public struct AccessRules: Sendable, Equatable {
     public var deny: [String]
     public var allow: [String]?
 
+    /// An empty allow list restricts nothing (lighttpd's reading of `url.access-allow = ( )`).
     public init(deny: [String] = [], allow: [String]? = nil) {
         self.deny = deny
-        self.allow = allow
+        self.allow = allow?.isEmpty == true ? nil : allow
     }
 
     public var isEmpty: Bool { deny.isEmpty && allow == nil }

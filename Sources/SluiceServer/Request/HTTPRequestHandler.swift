@@ -181,14 +181,18 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let options = routed.options
-        // mod_access first: a denied path gets 403 whether or not the client could authenticate.
-        if !options.files.accessRules.isEmpty, !options.files.accessRules.permits(path: routed.path) {
-            runtime.errorLog.info("\(head.method.rawValue) \(head.uri): 403: url.access-deny / url.access-allow")
-            sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
-            return
-        }
         // Every path the request had before a -if-not-file rewrite is checked as well as the final one.
-        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: options)] {
+        let checkpoints = routed.authCheckpoints.isEmpty
+            ? [(path: routed.path, options: options)] : routed.authCheckpoints + [(path: routed.path, options: options)]
+        // mod_access first: a denied path gets 403 whether or not the client could authenticate.
+        for checkpoint in checkpoints where !checkpoint.options.files.accessRules.isEmpty {
+            guard checkpoint.options.files.accessRules.permits(path: checkpoint.path) else {
+                runtime.errorLog.info("\(head.method.rawValue) \(head.uri): 403: url.access-deny / url.access-allow")
+                sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
+                return
+            }
+        }
+        for checkpoint in checkpoints {
             guard let policy = checkpoint.options.authPolicy else { continue }
             let verifier: any CredentialVerifier =
                 checkpoint.options.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()

@@ -140,6 +140,8 @@ public final class SluiceServer: Sendable {
             let key = try NIOSSLPrivateKey(file: settings.privateKeyFile ?? settings.certificateChainFile, format: .pem)
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.applicationProtocols = ["http/1.1"]
+            // lighttpd's default minimum (NIO's would be TLS 1.0); ssl.openssl.ssl-conf-cmd MinProtocol lowers it.
+            configuration.minimumTLSVersion = .tlsv12
             if let ciphers = settings.cipherList { configuration.cipherSuites = ciphers }
             func version(_ name: String?) -> TLSVersion? {
                 switch name {

@@ -109,6 +109,23 @@ import Testing
         #expect(upstream.connections == 1)
     }
 
+    /// A deny rule, like auth, covers the path a request had before a front-controller rewrite.
+    @Test func aFileRewriteDoesNotSkipAccessDeny() async throws {
+        try root.write("htdocs/front.txt", "front controller")
+        let config = """
+            server.modules = ( "mod_access", "mod_rewrite" )
+            server.document-root = "\(root.path)/htdocs"
+            url.rewrite-if-not-file = ( "^/(.*)$" => "/front.txt" )
+            $HTTP["url"] =^ "/internal/" { url.access-deny = ( "" ) }
+            """
+        try await TestSluice.with(config: config) { sluice in
+            let denied = try await TestHTTPClient.request(TestHTTPRequest("/internal/admin"), port: sluice.port)
+            #expect(denied.status == .forbidden)
+            let open = try await TestHTTPClient.request(TestHTTPRequest("/public/page"), port: sluice.port)
+            #expect(open.bodyString == "front controller")
+        }
+    }
+
     @Test func redirectsRewriteFailuresAndErrorPages() async throws {
         let config = """
             server.modules = ( "mod_rewrite", "mod_redirect" )

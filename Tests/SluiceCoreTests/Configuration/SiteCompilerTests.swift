@@ -250,6 +250,8 @@ import Testing
         #expect(!rules.permits(path: Array("/a.js".utf8)))
         #expect(!rules.permits(path: Array("/a.bak.html".utf8)))
         #expect(!AccessRules(deny: [""]).permits(path: Array("/anything".utf8)))
+        // An empty allow list restricts nothing, as in lighttpd.
+        #expect(AccessRules(allow: []).permits(path: Array("/anything".utf8)))
     }
 
     @Test func syslogAndJSONEscapingAreRefused() {
