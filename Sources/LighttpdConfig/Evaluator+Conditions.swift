@@ -78,8 +78,13 @@ extension Evaluator {
             field = .serverSocket
         case "PHYSICAL":
             switch subscriptName {
-            case "path": field = .physicalPath
-            case "existing-path": field = .physicalExistingPath
+            case "path", "existing-path":
+                // Sluice maps a request to a file after its conditions are decided, so a $PHYSICAL condition
+                // could never match: refused rather than accepted and always false.
+                diagnostics.error(
+                    "conditions on $PHYSICAL[\"\(subscriptName)\"] are not supported", at: syntax.kindLocation,
+                    fix: "condition on $HTTP[\"url\"] instead (the document root and alias.url map it to the file)")
+                return nil
             default:
                 diagnostics.error(
                     "unknown field $PHYSICAL[\"\(subscriptName)\"]", at: syntax.subscriptValue.location,

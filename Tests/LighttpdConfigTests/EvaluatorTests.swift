@@ -147,6 +147,13 @@ import Testing
             """).config.blocks.count == 5)
     }
 
+    /// Sluice decides the file after the conditions: a $PHYSICAL condition could never match, so it is refused.
+    @Test func physicalPathConditionsAreRefused() {
+        #expect(errors("$PHYSICAL[\"path\"] =~ \"\\.php$\" { server.tag = \"x\" }") == [
+            "/srv/site/test.conf:1:2: error: conditions on $PHYSICAL[\"path\"] are not supported; condition on $HTTP[\"url\"] instead (the document root and alias.url map it to the file)",
+        ])
+    }
+
     @Test func conditionalChainsBecomeLinkedBlocks() throws {
         let result = load("""
             \(modulesLine)$HTTP["host"] == "a" {
