@@ -54,7 +54,10 @@ import Testing
     }
 
     @Test func aClientThatReadsNothingHoldsTheBackendBack() async throws {
-        let size = 64 << 20
+        // Large enough that the kernel's buffers cannot hide it all: two loopback connections, each with a
+        // receive buffer that may grow to tcp_rmem's maximum (32 MB here) and a send buffer (4 MB), hold at
+        // most ~72 MB, so a backend that got 128 MB out was not held back.
+        let size = 256 << 20
         let handler = StreamingBackend(size: size)
         let backend = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
@@ -76,7 +79,7 @@ import Testing
                 .connect(host: "127.0.0.1", port: sluice.port).get()
             try await client.writeAndFlush(client.allocator.buffer(string: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")).get()
             // Wait until the backend has stopped making progress (or 5 s): without back-pressure it would
-            // write all 64 MB in a fraction of a second, into Sluice's memory.
+            // write all 256 MB in well under a second, into Sluice's memory.
             var last = -1
             for _ in 0..<100 {
                 try await Task.sleep(for: .milliseconds(50))
@@ -86,11 +89,11 @@ import Testing
             }
             let held = handler.written.load(ordering: .relaxed)
             #expect(held > 0)
-            #expect(held < 32 << 20, "the backend wrote \(held) bytes to a client that read none")
+            #expect(held < 128 << 20, "the backend wrote \(held) bytes to a client that read none")
             // Now the client reads: everything arrives.
             try await client.setOption(.autoRead, value: true)
             client.read()
-            for _ in 0..<400 where counter.received.load(ordering: .relaxed) < size {
+            for _ in 0..<800 where counter.received.load(ordering: .relaxed) < size {
                 try await Task.sleep(for: .milliseconds(25))
             }
             #expect(counter.received.load(ordering: .relaxed) >= size)
