@@ -44,14 +44,15 @@ import Testing
     @Test func aBackendThatStopsReadingTheBodyIs504AfterTheWriteTimeout() async throws {
         let backend = try UnreadPort()
         defer { backend.close() }
-        // 64 MB cannot fit in the socket buffers of a backend that never reads.
+        // 128 MB cannot fit in the socket buffers between the client and a backend that never reads (two
+        // connections: at most ~72 MB with this machine's tcp_rmem/tcp_wmem maxima).
         try await TestSluice.with(config: Self.config(port: backend.port, "proxy-core.write-timeout = 1")) { sluice in
             let (answer, bodyWritten) = try await RawExchange.uploadReportingWrite(
-                head: "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 67108864\r\n\r\n", bodySize: 64 << 20,
+                head: "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 134217728\r\n\r\n", bodySize: 128 << 20,
                 port: sluice.port, timeout: .seconds(20))
             #expect(answer.statusCodes == [504], "\(answer.prefix(200))")
             // Back-pressure the other way: Sluice stopped reading the client when the backend stopped reading,
-            // so the client never got its 64 MB out (Sluice buffered none of it).
+            // so the client never got its 128 MB out (Sluice buffered none of it).
             #expect(!bodyWritten)
         }
     }
