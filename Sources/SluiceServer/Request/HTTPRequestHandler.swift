@@ -181,23 +181,30 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let options = routed.options
-        // Every path the request had before a -if-not-file rewrite is checked as well as the final one.
-        let checkpoints = routed.authCheckpoints.isEmpty
-            ? [(path: routed.path, options: options)] : routed.authCheckpoints + [(path: routed.path, options: options)]
+        // Every path the request had before a -if-not-file rewrite is checked as well as the final one (by
+        // index: no array is built for the usual request, which has only the final one).
+        let checks =
+            routed.authCheckpoints.isEmpty && options.authPolicy == nil && options.files.accessRules.isEmpty
+            ? 0 : routed.authCheckpoints.count + 1
+        func checkpoint(_ index: Int) -> (path: [UInt8], options: ResolvedOptions) {
+            index < routed.authCheckpoints.count ? routed.authCheckpoints[index] : (routed.path, options)
+        }
         // mod_access first: a denied path gets 403 whether or not the client could authenticate.
-        for checkpoint in checkpoints where !checkpoint.options.files.accessRules.isEmpty {
-            guard checkpoint.options.files.accessRules.permits(path: checkpoint.path) else {
+        for index in 0..<checks {
+            let (path, checked) = checkpoint(index)
+            guard checked.files.accessRules.isEmpty || checked.files.accessRules.permits(path: path) else {
                 runtime.errorLog.info("\(head.method.rawValue) \(head.uri): 403: url.access-deny / url.access-allow")
                 sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
                 return
             }
         }
-        for checkpoint in checkpoints {
-            guard let policy = checkpoint.options.authPolicy else { continue }
+        for index in 0..<checks {
+            let (path, checked) = checkpoint(index)
+            guard let policy = checked.authPolicy else { continue }
             let verifier: any CredentialVerifier =
-                checkpoint.options.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
+                checked.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
             switch policy.decide(
-                path: String(decoding: checkpoint.path, as: UTF8.self),
+                path: String(decoding: path, as: UTF8.self),
                 authorization: head.headers.first(name: "Authorization"), verifier: verifier)
             {
             case .unprotected:
