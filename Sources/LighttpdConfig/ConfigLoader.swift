@@ -70,7 +70,7 @@ public enum ConfigLoader {
         let mainAddress: ListenAddress =
             bindsUnixSocket
             ? ListenAddress.parse(socket: server.bind, defaultHost: "") ?? .unix(path: server.bind)
-            : .inet(host: server.bind == "0.0.0.0" || server.bind == "*" ? "" : server.bind, port: server.port)
+            : .inet(host: ListenAddress.normalizedHost(server.bind), port: server.port)
         // A socket block's ":443" means server.bind's address, or every address when that is a unix socket.
         let defaultHost = bindsUnixSocket ? "" : server.bind
         var main = ListenerSettings(address: mainAddress, tls: nil, blockIndices: [], location: mainLocation)

@@ -6,6 +6,11 @@ public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
     case unix(path: String)
 
     /// Parses a `$SERVER["socket"]` value; `defaultHost` fills in `":port"`.
+    /// Every IPv4 address, however it is written (lighttpd documents "*:443"), is the empty host.
+    public static func normalizedHost(_ host: String) -> String {
+        host == "*" || host == "0.0.0.0" ? "" : host
+    }
+
     public static func parse(socket text: String, defaultHost: String) -> ListenAddress? {
         if text.hasPrefix("/") { return .unix(path: text) }
         if text.hasPrefix("unix:") { return .unix(path: String(text.dropFirst(5))) }
@@ -25,9 +30,7 @@ public enum ListenAddress: Sendable, Hashable, CustomStringConvertible {
         }
         guard let port = Int(portText), (0...65535).contains(port) else { return nil }
         if host.isEmpty { host = Substring(defaultHost) }
-        // Every IPv4 address, however it is written (lighttpd documents "*:443").
-        if host == "*" || host == "0.0.0.0" { host = "" }
-        return .inet(host: String(host), port: port)
+        return .inet(host: normalizedHost(String(host)), port: port)
     }
 
     public var description: String {

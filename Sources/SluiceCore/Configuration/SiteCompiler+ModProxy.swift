@@ -161,19 +161,24 @@ extension SiteCompiler {
             return
         }
         let hostHeader = label.flatMap { $0.isEmpty ? nil : $0 } ?? Self.hostHeader(for: address)
-        let resolved: [ResolvedBackend]
-        if resolveNames {
-            switch address.resolve() {
-            case .success(let backends): resolved = backends
-            case .failure(let error):
-                diagnostics.error("proxy.server host \"\(address)\": \(error)", at: location)
-                return
-            }
-        } else {
-            resolved = [ResolvedBackend(label: address.description, address: .unix(path: address.description))]
-        }
+        let resolved = resolveBackend(address, named: "proxy.server host \"\(address)\"", at: location)
         server.backends += resolved
         server.hostHeaders += Array(repeating: hostHeader, count: resolved.count)
+    }
+
+    /// The backends an address stands for: every address a name resolves to (resolved now, as lighttpd does at
+    /// start), or, without resolution (`explain`, tests), the address as written. A failure is reported and
+    /// gives none.
+    mutating func resolveBackend(_ address: BackendAddress, named name: String, at location: SourceLocation) -> [ResolvedBackend] {
+        guard resolveNames else {
+            return [ResolvedBackend(label: address.description, address: .unix(path: address.description))]
+        }
+        switch address.resolve() {
+        case .success(let backends): return backends
+        case .failure(let error):
+            diagnostics.error("\(name): \(error)", at: location)
+            return []
+        }
     }
 
     /// The `Host` that names a backend address: the configured host with `:port` unless it is 80; nil for a
@@ -252,7 +257,8 @@ extension SiteCompiler {
 
     /// `map-urlpath` as `_uri` rules: the first key that prefixes the target is replaced by its value, the rest
     /// kept byte for byte. The response direction (Location, Content-Location, Set-Cookie Path=) is the proxy
-    /// core's reverse map, which derives the same prefixes from the two paths.
+    /// core's reverse map, given each rule's own pair of prefixes (lighttpd reverses the pair, it does not
+    /// derive one from the two paths).
     private mutating func compileURLPathMap(_ pairs: [ConfigPair]) -> (rules: [RewriteRule], mappings: [PathMapping]) {
         var rules: [RewriteRule] = []
         var mappings: [PathMapping] = []

@@ -35,16 +35,9 @@ extension SiteCompiler {
                 case .failure(let error):
                     diagnostics.error("bad backend \"\(text)\": \(error)", at: location)
                 case .success(let address):
-                    let before = backends.count
-                    if resolveNames {
-                        switch address.resolve() {
-                        case .success(let resolved): backends.append(contentsOf: resolved)
-                        case .failure(let error): diagnostics.error("backend \"\(text)\": \(error)", at: location)
-                        }
-                    } else {
-                        backends.append(ResolvedBackend(label: address.description, address: .unix(path: text)))
-                    }
-                    hostHeaders += Array(repeating: Self.hostHeader(for: address), count: backends.count - before)
+                    let resolved = resolveBackend(address, named: "backend \"\(text)\"", at: location)
+                    backends += resolved
+                    hostHeaders += Array(repeating: Self.hostHeader(for: address), count: resolved.count)
                 }
             }
             proxy.backendHostHeaders = hostHeaders

@@ -65,14 +65,17 @@ public enum Explainer {
             }
         }
         guard routed.outcome == .proceed else { return report }
-        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: routed.options)]
-        where !checkpoint.options.files.accessRules.permits(path: checkpoint.path) {
-            report.add("deny", "403 (url.access-deny / url.access-allow)", [("status", "403")])
-            return report
+        for index in 0..<routed.checkpointCount {
+            let (path, options) = routed.checkpoint(index)
+            guard options.files.accessRules.permits(path: path) else {
+                report.add("deny", "403 (url.access-deny / url.access-allow)", [("status", "403")])
+                return report
+            }
         }
         // As the server: the paths before -if-not-file rewrites, then the final one.
-        for checkpoint in routed.authCheckpoints + [(path: routed.path, options: routed.options)] {
-            guard let policy = checkpoint.options.authPolicy, let rule = policy.rule(forPath: checkpoint.path) else { continue }
+        for index in 0..<routed.checkpointCount {
+            let (path, options) = routed.checkpoint(index)
+            guard let policy = options.authPolicy, let rule = policy.rule(forPath: path) else { continue }
             let requirement: String
             switch rule.requirement {
             case .validUser: requirement = "valid-user"

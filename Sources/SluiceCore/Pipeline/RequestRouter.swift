@@ -51,6 +51,14 @@ public final class RoutedRequest: Sendable {
         self.outcome = outcome
         self.authCheckpoints = authCheckpoints
     }
+
+    /// How many paths mod_access and auth check: those of `authCheckpoints`, then the final one.
+    public var checkpointCount: Int { authCheckpoints.count + 1 }
+
+    /// Checkpoint `index` (`0..<checkpointCount`), read by index so the usual request builds no array.
+    public func checkpoint(_ index: Int) -> (path: [UInt8], options: ResolvedOptions) {
+        index < authCheckpoints.count ? authCheckpoints[index] : (path, options)
+    }
 }
 
 /// Runs the rewrite stage the way lighttpd's mod_rewrite / mod_redirect do:
@@ -62,7 +70,7 @@ public final class RoutedRequest: Sendable {
 /// - a result that does not start with `/` is a 500;
 /// - `url.rewrite-if-not-file` rules apply only when the target does not name a regular file, after
 ///   `url.redirect` (lighttpd's file check comes after mod_redirect and mod_auth; the path before such a
-///   rewrite is kept for the auth check, `RoutedRequest.authCheckpoints`);
+///   rewrite is kept for the access and auth checks, `RoutedRequest.authCheckpoints`);
 /// - `url.redirect` runs before or after the rewrite rules as `server.modules` orders the two modules.
 public struct RequestRouter: Sendable {
     public let site: Site

@@ -62,18 +62,14 @@ public final class ResolvedOptions: Sendable {
         self.authPolicy = authPolicy
         self.proxy = proxy
         self.files = files
-        if choosingServers, let servers = proxy.servers, let block = proxy.serversBlock {
-            serverChoices = servers.indices.map { index in
-                var chosen = proxy
-                chosen.select(server: index, block: block)
-                return ResolvedOptions(
-                    rewrites: rewrites, authPolicy: authPolicy, proxy: chosen, files: files, choosingServers: false)
+        if choosingServers, let servers = proxy.servers {
+            func choice(_ server: Int?) -> ResolvedOptions {
+                ResolvedOptions(
+                    rewrites: rewrites, authPolicy: authPolicy, proxy: proxy.choosing(server: server), files: files,
+                    choosingServers: false)
             }
-            var unmatched = proxy
-            unmatched.backends = nil
-            unmatched.routeKey = nil
-            noServerChoice = ResolvedOptions(
-                rewrites: rewrites, authPolicy: authPolicy, proxy: unmatched, files: files, choosingServers: false)
+            serverChoices = servers.indices.map(choice)
+            noServerChoice = choice(nil)
         } else {
             serverChoices = []
             noServerChoice = nil
@@ -84,18 +80,13 @@ public final class ResolvedOptions: Sendable {
     /// chooses the backends and their host options, and no match means the request is not proxied
     /// (`gw_check_extension`); otherwise the options themselves.
     public func choosingProxyServer(path: some Collection<UInt8>) -> ResolvedOptions {
-        guard let servers = proxy.servers, let block = proxy.serversBlock else { return self }
+        guard let servers = proxy.servers else { return self }
         let index = servers.firstIndex { $0.match.matches(path) }
         if let noServerChoice { return index.map { serverChoices[$0] } ?? noServerChoice }
         // Options resolved for this request alone: make only the one it needs.
-        var chosen = proxy
-        if let index {
-            chosen.select(server: index, block: block)
-        } else {
-            chosen.backends = nil
-            chosen.routeKey = nil
-        }
-        return ResolvedOptions(rewrites: rewrites, authPolicy: authPolicy, proxy: chosen, files: files, choosingServers: false)
+        return ResolvedOptions(
+            rewrites: rewrites, authPolicy: authPolicy, proxy: proxy.choosing(server: index), files: files,
+            choosingServers: false)
     }
 }
 
@@ -162,7 +153,8 @@ public struct ResolvedProxy: Sendable {
     /// The backend group: the block whose `proxy-core.backends` or `proxy.server` applies, and the matching
     /// `proxy.server` key. Requests with the same key share one group.
     public var routeKey: ProxyRouteKey?
-    /// lighttpd 1.4's `proxy.server` in effect (its key is chosen per request by `selectServer`), and its block.
+    /// lighttpd 1.4's `proxy.server` in effect (its key is chosen per request: `ResolvedOptions.choosingProxyServer`),
+    /// and its block.
     public var servers: [ModProxyServer]?
     public var serversBlock: Int?
     /// `Host` per backend under `proxy.replace-http-host` (empty: the client's `Host`).
@@ -170,7 +162,7 @@ public struct ResolvedProxy: Sendable {
     /// WebSocket upgrades are tunnelled; off only with `proxy.header` `"upgrade" => "disable"` or a
     /// `proxy.server` host's `"upgrade" => "disable"` (then an upgrade request goes on as a plain one).
     public var allowsUpgrade = true
-    /// `proxy.replace-http-host`: the backend gets its own host:port as `Host`.
+    /// `proxy.replace-http-host`: the backend gets its label or host[:port] as `Host` (`backendHostHeaders`).
     public var replacesHost = false
     /// `proxy.header` host maps and `https-remap` (`HostMap`); empty and off by default.
     public var hostMapRequest: [HostMapEntry] = []
@@ -255,8 +247,20 @@ public struct ResolvedProxy: Sendable {
         if let value = options.forwarded { forwarded = value }
     }
 
+    /// These options with `proxy.server` key `index` chosen, or with none (nil: the request is not proxied).
+    public func choosing(server index: Int?) -> ResolvedProxy {
+        var chosen = self
+        guard let index, let block = serversBlock else {
+            chosen.backends = nil
+            chosen.routeKey = nil
+            return chosen
+        }
+        chosen.select(server: index, block: block)
+        return chosen
+    }
+
     /// The options of `proxy.server` key `index` (set in `block`).
-    public mutating func select(server index: Int, block: Int) {
+    private mutating func select(server index: Int, block: Int) {
         guard let servers, servers.indices.contains(index) else { return }
         let server = servers[index]
         backends = server.backends

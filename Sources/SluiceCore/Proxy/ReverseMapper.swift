@@ -190,11 +190,8 @@ public struct ReverseMapper: Sendable {
         let dotted = domain.first == UInt8(ascii: ".")
         let name = dotted ? UnsafeBufferPointer(rebasing: domain.dropFirst()) : domain
         func host(_ authority: String) -> [UInt8] {
-            var bytes = Array(authority.utf8)
-            if bytes.first != UInt8(ascii: "["), let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
-                bytes.removeSubrange(colon...)
-            }
-            return bytes
+            var text = authority
+            return text.withUTF8 { URLAuthority($0).map { Array($0.host) } ?? Array($0) }
         }
         for entry in hostMappings {
             let from = host(entry.from)

@@ -45,6 +45,8 @@ final class ProxyExchange {
     var failureCause: String?
     /// The client went away: what follows is no backend failure.
     var clientGone = false
+    /// The `Host` sent in place of the client's (`chooseSentHost`), kept for the reverse map.
+    var sentHost: (host: String, byRequestMap: Bool)?
     /// `proxy-core.write-timeout`: armed while the upstream connection refuses more of the request body.
     var writeTimer: Scheduled<Void>?
     var finished = false
@@ -61,7 +63,8 @@ final class ProxyExchange {
         self.clientHead = head
         self.clientKeepAlive = keepAlive
         self.backendTarget = target
-        // Without `upgrade` (lighttpd 1.4's proxy.* default) an upgrade request goes on as a plain one.
+        // With `"upgrade" => "disable"` (proxy.header or a proxy.server host) an upgrade request goes on as a
+        // plain one.
         let upgrade =
             routed.options.proxy.allowsUpgrade
             && ForwardedRequestHeaders.isWebSocketUpgrade(
@@ -242,32 +245,30 @@ final class ProxyExchange {
 
 
 
-    /// `proxy.replace-http-host`: the chosen backend's label or host[:port] (nil for a unix socket).
-    private var labelHost: String? {
-        let options = routed.options
-        guard options.proxy.replacesHost, let index = ticket?.backend.index,
-            options.proxy.backendHostHeaders.indices.contains(index)
-        else { return nil }
-        return options.proxy.backendHostHeaders[index]
-    }
-
-    /// The `Host` the backend gets instead of the client's: the chosen backend's host:port with
-    /// `proxy.replace-http-host`, else a `map-host-request` replacement; nil: the client's.
-    var replacementHost: String? {
-        let options = routed.options
-        if let host = labelHost { return host }
-        guard !options.proxy.hostMapRequest.isEmpty else { return nil }
-        let mapped = HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
-        return mapped.replaced ? mapped.host : nil
+    /// The `Host` the backend gets instead of the client's, decided when the request head is sent: the chosen
+    /// backend's label or host[:port] with `proxy.replace-http-host`, else a `map-host-request` replacement
+    /// (`byRequestMap`, which a `map-host-response` key `-` stands for); nil: the client's.
+    func chooseSentHost() -> (host: String, byRequestMap: Bool)? {
+        let proxy = routed.options.proxy
+        if proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index),
+            let host = proxy.backendHostHeaders[index]
+        {
+            return (host, false)
+        }
+        guard !proxy.hostMapRequest.isEmpty else { return nil }
+        let mapped = HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
+        guard mapped.replaced, let host = mapped.host else { return nil }
+        return (host, true)
     }
 
     func sendRequestHead() {
         guard let connection else { return }
+        sentHost = chooseSentHost()
         let forwarding = ForwardingContext(
             // X-Forwarded-For ends with the connection's own peer (with mod_extforward, the trusted proxy).
             peer: handler.connection.peer, scheme: routed.facts.scheme,
             host: clientHead.headers.first(name: "Host"), prefix: backendTarget.forwardedPrefix,
-            remoteUser: handler.current?.user, backendHost: replacementHost)
+            remoteUser: handler.current?.user, backendHost: sentHost?.host)
         let fields = ForwardedRequestHeaders.build(
             clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
             context: forwarding, options: .init(routed, site: handler.runtime.site))
@@ -322,19 +323,15 @@ final class ProxyExchange {
         let options = routed.options
         guard options.proxy.reverseMap else { return nil }
         let clientHost = clientHead.headers.first(name: "Host")
-        var hostMappings: [HostMapping] = []
-        if !options.proxy.hostMapResponse.isEmpty {
-            // With replace-http-host the request map did not run (lighttpd's order).
-            let replaced =
-                options.proxy.hostMapRequest.isEmpty || labelHost != nil
-                ? nil : HostMap.requestHost(options.proxy.hostMapRequest, clientHost: clientHost)
-            hostMappings = HostMap.responseMappings(
+        let hostMappings =
+            options.proxy.hostMapResponse.isEmpty
+            ? []
+            : HostMap.responseMappings(
                 options.proxy.hostMapResponse, clientHost: clientHost,
-                replacedRequestHost: replaced.flatMap { $0.replaced ? $0.host : nil })
-        }
+                replacedRequestHost: sentHost.flatMap { $0.byRequestMap ? $0.host : nil })
         return ReverseMapper(
             mapping: backendTarget.mapping, clientScheme: routed.facts.scheme, clientHost: clientHost,
-            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: replacementHost,
+            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: sentHost?.host,
             hostMappings: hostMappings, httpsRemap: options.proxy.httpsRemap)
     }
 

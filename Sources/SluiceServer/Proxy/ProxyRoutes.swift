@@ -85,10 +85,9 @@ struct ProxyRoutes: Sendable {
                     backends: backends, proxy: resolved, eventLoops: eventLoops, errorLog: errorLog)
             }
             for (server, entry) in servers.enumerated() where !entry.backends.isEmpty {
-                var selected = resolved
-                selected.select(server: server, block: index)
                 routes[ProxyRouteKey(block: index, server: server)] = ProxyRoute(
-                    backends: entry.backends, proxy: selected, eventLoops: eventLoops, errorLog: errorLog)
+                    backends: entry.backends, proxy: resolved.choosing(server: server), eventLoops: eventLoops,
+                    errorLog: errorLog)
             }
         }
         self.routes = routes

@@ -181,17 +181,14 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func proceed(_ routed: RoutedRequest, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let options = routed.options
-        // Every path the request had before a -if-not-file rewrite is checked as well as the final one (by
-        // index: no array is built for the usual request, which has only the final one).
+        // Every path the request had before a -if-not-file rewrite is checked as well as the final one; with no
+        // rule anywhere, none is.
         let checks =
             routed.authCheckpoints.isEmpty && options.authPolicy == nil && options.files.accessRules.isEmpty
-            ? 0 : routed.authCheckpoints.count + 1
-        func checkpoint(_ index: Int) -> (path: [UInt8], options: ResolvedOptions) {
-            index < routed.authCheckpoints.count ? routed.authCheckpoints[index] : (routed.path, options)
-        }
+            ? 0 : routed.checkpointCount
         // mod_access first: a denied path gets 403 whether or not the client could authenticate.
         for index in 0..<checks {
-            let (path, checked) = checkpoint(index)
+            let (path, checked) = routed.checkpoint(index)
             guard checked.files.accessRules.isEmpty || checked.files.accessRules.permits(path: path) else {
                 runtime.errorLog.info("\(head.method.rawValue) \(head.uri): 403: url.access-deny / url.access-allow")
                 sendError(.forbidden, head: head, keepAlive: keepAlive, context: context)
@@ -199,7 +196,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         for index in 0..<checks {
-            let (path, checked) = checkpoint(index)
+            let (path, checked) = routed.checkpoint(index)
             guard let policy = checked.authPolicy else { continue }
             let verifier: any CredentialVerifier =
                 checked.files.userFilePath.flatMap { runtime.site.userFiles[$0] } ?? NoUsers()
