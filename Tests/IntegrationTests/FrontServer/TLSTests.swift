@@ -7,9 +7,14 @@ import Testing
 /// A `$SERVER["socket"]` listener with `ssl.engine`: HTTPS with the sample localhost certificate.
 @Suite struct TLSTests {
     /// One request over TLS (certificate not verified: it is self-signed); returns everything read.
-    static func get(port: Int, target: String) async throws -> String {
+    /// `maximumVersion` caps what the client offers.
+    static func get(port: Int, target: String, maximumVersion: TLSVersion? = nil) async throws -> String {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
+        if let maximumVersion {
+            configuration.minimumTLSVersion = .tlsv1
+            configuration.maximumTLSVersion = maximumVersion
+        }
         let context = try NIOSSLContext(configuration: configuration)
         let collector = RawExchange.Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -75,6 +80,34 @@ import Testing
             #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
             #expect(answer.contains("X-Socket-Block: main\r\n"))
             #expect(answer.hasSuffix("main over tls"))
+        }
+    }
+
+    /// TLS 1.2 is the least a listener accepts unless the config lowers it (lighttpd's default; swift-nio-ssl's
+    /// own would be 1.0): a client offering at most TLS 1.1 gets no answer, one offering 1.2 does; and
+    /// `MinProtocol` lowers it.
+    @Test func tlsBelow12IsRefusedByDefault() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("hello.txt", "hi")
+        let certificates = TestBinaries.packageRoot + "/etc/examples/tls"
+        func config(_ extra: String) -> String {
+            """
+            server.document-root = "\(root.path)"
+            ssl.engine = "enable"
+            ssl.pemfile = "\(certificates)/localhost.crt"
+            ssl.privkey = "\(certificates)/localhost.key"
+            \(extra)
+            """
+        }
+        try await TestSluice.with(config: config("")) { sluice in
+            let old = try? await Self.get(port: sluice.port, target: "/hello.txt", maximumVersion: .tlsv11)
+            #expect(old?.hasPrefix("HTTP/1.1 200") != true, "\(old ?? "")")
+            let current = try await Self.get(port: sluice.port, target: "/hello.txt", maximumVersion: .tlsv12)
+            #expect(current.hasPrefix("HTTP/1.1 200 OK"))
+        }
+        try await TestSluice.with(config: config("ssl.openssl.ssl-conf-cmd = ( \"MinProtocol\" => \"TLSv1.1\" )")) { sluice in
+            let old = try await Self.get(port: sluice.port, target: "/hello.txt", maximumVersion: .tlsv11)
+            #expect(old.hasPrefix("HTTP/1.1 200 OK"))
         }
     }
 }
