@@ -69,7 +69,7 @@ import Testing
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
         var answered = false
-        for _ in 0..<100 where !answered {
+        for _ in 0..<200 where !answered {
             answered = (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == "up"
             if !answered { try await Task.sleep(for: .milliseconds(50)) }
         }
@@ -80,39 +80,37 @@ import Testing
         #expect(log.contains("SIGINT"), "\(log)")
     }
 
+    /// The backend holds the request until the test releases it, so the order is certain without timing: the
+    /// request is in flight, SIGTERM arrives, sluice stops listening, and only then does the answer come.
     @Test func sigtermLetsAnInFlightRequestFinishThenExits0() async throws {
-        try await withWorker(["--delay-ms", "3000"]) { worker in
-            let directory = try TemporaryDirectory()
-            let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
-            let config = try directory.write("s.conf", """
-                server.port = \(port)
-                server.bind = "127.0.0.1"
-                server.modules = ( "mod_proxy_core", "mod_proxy_backend_http", "mod_status" )
-                status.status-url = "/server-status"  # answered before the proxy takes "/"
-                $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(worker.port)" ) }
-                """)
-            let process = try ChildProcess(try sluice, arguments: ["-f", config])
-            defer { _ = process.terminate(grace: .seconds(2)) }
-            var listening = false
-            for _ in 0..<100 where !listening {
-                listening = !FreePorts.isFree(port)
-                if !listening { try await Task.sleep(for: .milliseconds(50)) }
+        let upstream = try await ScriptedUpstream.start(reply: nil)
+        defer { Task { await upstream.stop() } }
+        let directory = try TemporaryDirectory()
+        let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
+        let config = try directory.write("s.conf", """
+            server.port = \(port)
+            server.bind = "127.0.0.1"
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
+            $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(upstream.port)" ) }
+            """)
+        let process = try ChildProcess(try sluice, arguments: ["-f", config])
+        defer { _ = process.terminate(grace: .seconds(2)) }
+        func eventually(_ condition: () -> Bool) async throws -> Bool {
+            for _ in 0..<1000 {
+                if condition() { return true }
+                try await Task.sleep(for: .milliseconds(10))
             }
-            #expect(listening)
-            async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
-            // SIGTERM only once the status page counts the request in flight to the slow worker (3 s).
-            var inFlight = false
-            for _ in 0..<250 where !inFlight {
-                let status = try await TestHTTPClient.request(TestHTTPRequest("/server-status?json"), port: port)
-                inFlight = status.bodyString.contains("\"inFlight\": 1")
-                if !inFlight { try await Task.sleep(for: .milliseconds(10)) }
-            }
-            #expect(inFlight)
-            process.send(SIGTERM)
-            let answered = try await response
-            #expect(answered.status == .ok && answered.bodyString.hasPrefix("hello from"))
-            #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+            return false
         }
+        #expect(try await eventually { !FreePorts.isFree(port) })
+        async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
+        #expect(try await eventually { upstream.waiting == 1 })
+        process.send(SIGTERM)
+        #expect(try await eventually { FreePorts.refusesConnections(port) })
+        upstream.answerWaiting(with: Array("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nfinished".utf8))
+        let answered = try await response
+        #expect(answered.status == .ok && answered.bodyString == "finished")
+        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
     }
 
     @Test func sighupReloadsAGoodConfigAndKeepsTheOldOneOverABadOne() async throws {
@@ -128,7 +126,7 @@ import Testing
             try await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString
         }
         func eventually(_ expected: String) async throws -> Bool {
-            for _ in 0..<100 {
+            for _ in 0..<200 {
                 if (try? await page()) == expected { return true }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -165,7 +163,7 @@ import Testing
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
         func eventually(_ expected: String) async throws -> Bool {
-            for _ in 0..<100 {
+            for _ in 0..<200 {
                 if (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == expected {
                     return true
                 }

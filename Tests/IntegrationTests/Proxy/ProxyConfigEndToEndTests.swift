@@ -102,7 +102,7 @@ import Testing
             try await TestSluice.with(config: Self.config(worker.port, ""), errorLog: log.logger) { sluice in
                 _ = try await RawExchange.sendAndLeave("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, after: 0)
                 // Once Sluice has seen the close, whatever it logs about it has been logged.
-                for _ in 0..<100 where sluice.server.openConnections > 0 {
+                for _ in 0..<500 where sluice.server.openConnections > 0 {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 #expect(sluice.server.openConnections == 0)

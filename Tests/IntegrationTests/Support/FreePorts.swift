@@ -43,22 +43,35 @@ enum FreePorts {
 
     /// Whether 127.0.0.1:`port` can be bound right now.
     static func isFree(_ port: Int) -> Bool {
+        withSocket(to: port) { descriptor, address, length in bind(descriptor, address, length) == 0 } ?? false
+    }
+
+    /// Whether a connection to 127.0.0.1:`port` is refused right now (nothing listens there). Unlike `isFree`,
+    /// this is true as soon as a listener closes, even while connections it accepted are still open.
+    static func refusesConnections(_ port: Int) -> Bool {
+        withSocket(to: port) { descriptor, address, length in
+            connect(descriptor, address, length) != 0 && errno == ECONNREFUSED
+        } ?? false
+    }
+
+    private static func withSocket(
+        to port: Int, _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Bool
+    ) -> Bool? {
         #if canImport(Glibc) || canImport(Musl)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard descriptor >= 0 else { return false }
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-        let result = withUnsafePointer(to: &address) {
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                body(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        return result == 0
     }
 }

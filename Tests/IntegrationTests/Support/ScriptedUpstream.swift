@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A backend that answers every connection with fixed raw bytes (then optionally closes), for responses
+/// A backend that answers every connection with fixed raw bytes (then optionally closes), or holds them until told to, for responses
 /// no real app server sends: malformed heads, bodies cut short, silence. The bytes can be switched while it
 /// runs (`setReply`), e.g. to make a health check fail and then pass.
 final class ScriptedUpstream: Sendable {
@@ -21,6 +21,21 @@ final class ScriptedUpstream: Sendable {
         script.reply.withLock { $0 = reply }
     }
 
+    /// Requests that arrived while the reply was nil and are still unanswered.
+    var waiting: Int { script.waiting.withLock { $0.count } }
+
+    /// Answers the requests held so far (those that arrived while the reply was nil) with `reply`.
+    func answerWaiting(with reply: [UInt8]) {
+        let held = script.waiting.withLock { held in
+            defer { held = [] }
+            return held
+        }
+        for channel in held {
+            let written = channel.writeAndFlush(channel.allocator.buffer(bytes: reply))
+            if script.closeAfterReply { written.whenComplete { _ in channel.close(promise: nil) } }
+        }
+    }
+
     /// `reply` is written once a request's first bytes arrive; nil never answers. With `resetAtRead`, the
     /// connection is instead reset (RST, as the kernel does for a killed process with unread bytes) when that
     /// read (1-based, one per request for small requests) arrives on it.
@@ -30,7 +45,7 @@ final class ScriptedUpstream: Sendable {
         unixPath: String? = nil
     ) async throws -> ScriptedUpstream {
         let counter = Counter()
-        let script = Script(reply: reply)
+        let script = Script(reply: reply, closeAfterReply: closeAfterReply)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -39,7 +54,7 @@ final class ScriptedUpstream: Sendable {
                     if let resetAtRead {
                         try channel.pipeline.syncOperations.addHandler(Resetter(atRead: resetAtRead))
                     }
-                    try channel.pipeline.syncOperations.addHandler(Replier(script: script, close: closeAfterReply))
+                    try channel.pipeline.syncOperations.addHandler(Replier(script: script))
                 }
             }
             .bindAt(host: host, unixPath: unixPath)
@@ -61,9 +76,13 @@ final class ScriptedUpstream: Sendable {
 
     final class Script: Sendable {
         let reply: Mutex<[UInt8]?>
+        let closeAfterReply: Bool
+        /// Connections whose request arrived while `reply` was nil.
+        let waiting = Mutex<[Channel]>([])
 
-        init(reply: [UInt8]?) {
+        init(reply: [UInt8]?, closeAfterReply: Bool) {
             self.reply = Mutex(reply)
+            self.closeAfterReply = closeAfterReply
         }
     }
 
@@ -94,17 +113,18 @@ final class ScriptedUpstream: Sendable {
     final class Replier: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let script: Script
-        let close: Bool
 
-        init(script: Script, close: Bool) {
+        init(script: Script) {
             self.script = script
-            self.close = close
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard let reply = script.reply.withLock({ $0 }) else { return }
+            guard let reply = script.reply.withLock({ $0 }) else {
+                script.waiting.withLock { $0.append(context.channel) }
+                return
+            }
             let written = context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: reply)))
-            if close {
+            if script.closeAfterReply {
                 written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
             }
         }
