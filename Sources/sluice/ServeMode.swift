@@ -34,6 +34,14 @@ enum ServeMode {
             return 1
         }
         if let pidFile = server.pidFile { writePIDFile(pidFile, logger: logger) }
+        // Watched before the sockets open: a signal sent as soon as the server answers is handled, not fatal.
+        let signals = SignalWatcher(
+            reload: { reload(server: sluice, started: checked.site, source: source, logger: logger) },
+            reopenLogs: {
+                handler.reopen()
+                sluice.runtimes.current.reopenLogs()
+                logger.info("sluice: log files reopened")
+            })
         do {
             let addresses = try await sluice.start()
             let shown = addresses.map(ServeMode.describe).joined(separator: ", ")
@@ -43,43 +51,12 @@ enum ServeMode {
             try? await sluice.group.shutdownGracefully()
             return 1
         }
-        let stop = await waitForSignals(
-            server: sluice, started: checked.site, source: source, logger: logger, handler: handler)
+        let stop = await signals.waitForStop()
         logger.info("sluice: \(stop), finishing in-flight requests (up to \(server.gracefulShutdownTimeout) s)")
         await sluice.shutdown(timeout: .seconds(Int64(server.gracefulShutdownTimeout)))
         if let pidFile = server.pidFile { unlink(pidFile) }
         logger.info("sluice: stopped")
         return 0
-    }
-
-    /// Handles SIGHUP and SIGUSR1 until SIGINT or SIGTERM arrives; returns the stopping signal's name.
-    private static func waitForSignals(
-        server: SluiceServer, started: Site, source: ConfigSource, logger: Logger, handler: ErrorLogHandler
-    ) async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let queue = DispatchQueue(label: "sluice.signals")
-            var sources: [DispatchSourceSignal] = []
-            let stopped = StopOnce(continuation: continuation)
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1")] {
-                signal(number, SIG_IGN)
-                let signalSource = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                signalSource.setEventHandler {
-                    switch number {
-                    case SIGHUP:
-                        reload(server: server, started: started, source: source, logger: logger)
-                    case SIGUSR1:
-                        handler.reopen()
-                        server.runtimes.current.reopenLogs()
-                        logger.info("sluice: log files reopened")
-                    default:
-                        stopped.stop(name)
-                    }
-                }
-                signalSource.resume()
-                sources.append(signalSource)
-            }
-            queue.sync { stopped.keep(sources) }
-        }
     }
 
     /// SIGHUP: load the config again; keep the running one if the new one has errors. What is fixed at start
@@ -139,25 +116,56 @@ enum ServeMode {
     }
 }
 
-/// Resumes the signal wait once and keeps the signal sources alive until then.
-private final class StopOnce: @unchecked Sendable {
-    // Only touched on the serial signal queue.
-    private var continuation: CheckedContinuation<String, Never>?
+/// SIGHUP and SIGUSR1 handled as they come, until SIGINT or SIGTERM: that one is kept for `waitForStop`, whether
+/// it came before the wait began or during it.
+private final class SignalWatcher: @unchecked Sendable {
+    // Everything below is touched on `queue` only.
+    private let queue = DispatchQueue(label: "sluice.signals")
     private var sources: [DispatchSourceSignal] = []
+    private var stopSignal: String?
+    private var waiting: CheckedContinuation<String, Never>?
 
-    init(continuation: CheckedContinuation<String, Never>) {
-        self.continuation = continuation
+    init(reload: @escaping @Sendable () -> Void, reopenLogs: @escaping @Sendable () -> Void) {
+        queue.sync {
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1")] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { [unowned self] in
+                    switch number {
+                    case SIGHUP: reload()
+                    case SIGUSR1: reopenLogs()
+                    default: stop(name)
+                    }
+                }
+                source.resume()
+                sources.append(source)
+            }
+        }
     }
 
-    func keep(_ sources: [DispatchSourceSignal]) {
-        self.sources = sources
+    deinit {
+        for source in sources { source.cancel() }
     }
 
-    func stop(_ name: String) {
-        guard let continuation else { return }
-        self.continuation = nil
+    /// The name of the stopping signal, once one has arrived.
+    func waitForStop() async -> String {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                if let name = self.stopSignal {
+                    continuation.resume(returning: name)
+                } else {
+                    self.waiting = continuation
+                }
+            }
+        }
+    }
+
+    private func stop(_ name: String) {
+        guard stopSignal == nil else { return }
+        stopSignal = name
         for source in sources { source.cancel() }
         sources = []
-        continuation.resume(returning: name)
+        waiting?.resume(returning: name)
+        waiting = nil
     }
 }
