@@ -68,20 +68,21 @@ import Testing
             "s.conf", "server.port = \(port)\nserver.bind = \"127.0.0.1\"\nserver.document-root = \"\(directory.path)/root\"\n")
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
-        var answered = false
-        for _ in 0..<200 where !answered {
-            answered = (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == "up"
-            if !answered { try await Task.sleep(for: .milliseconds(50)) }
+        // A child may take seconds to start on a loaded machine: the bound only stops a hang.
+        let answered = try await eventually(within: .seconds(30)) {
+            (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == "up"
         }
         #expect(answered)
         process.send(SIGINT)
-        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await process.waitForExit(timeout: .seconds(30)) == 0)
         let log = try process.readAllOutput(timeout: .seconds(5)).standardError
         #expect(log.contains("SIGINT"), "\(log)")
     }
 
     /// The backend holds the request until the test releases it, so the order is certain without timing: the
-    /// request is in flight, SIGTERM arrives, sluice stops listening, and only then does the answer come.
+    /// request is in flight, SIGTERM arrives, sluice stops listening, and only then does the answer come. The
+    /// graceful-shutdown timeout and the client's deadline are far longer than a loaded machine needs; every
+    /// wait is a poll for an event, its bound (30 s) only stops a hang.
     @Test func sigtermLetsAnInFlightRequestFinishThenExits0() async throws {
         let upstream = try await ScriptedUpstream.start(reply: nil)
         defer { Task { await upstream.stop() } }
@@ -90,27 +91,22 @@ import Testing
         let config = try directory.write("s.conf", """
             server.port = \(port)
             server.bind = "127.0.0.1"
+            server.graceful-shutdown-timeout = 60
             server.modules = ( "mod_proxy_core", "mod_proxy_backend_http" )
             $HTTP["url"] =^ "/" { proxy-core.backends = ( "127.0.0.1:\(upstream.port)" ) }
             """)
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
-        func eventually(_ condition: () -> Bool) async throws -> Bool {
-            for _ in 0..<1000 {
-                if condition() { return true }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            return false
-        }
-        #expect(try await eventually { !FreePorts.isFree(port) })
-        async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port)
-        #expect(try await eventually { upstream.waiting == 1 })
+        // Listening: a connection is no longer refused (binding the port to test it could race sluice's own bind).
+        #expect(try await eventually(within: .seconds(30), every: .milliseconds(10)) { !FreePorts.refusesConnections(port) })
+        async let response = TestHTTPClient.request(TestHTTPRequest("/"), port: port, timeout: .seconds(120))
+        #expect(try await eventually(within: .seconds(30), every: .milliseconds(10)) { upstream.waiting == 1 })
         process.send(SIGTERM)
-        #expect(try await eventually { FreePorts.refusesConnections(port) })
+        #expect(try await eventually(within: .seconds(30), every: .milliseconds(10)) { FreePorts.refusesConnections(port) })
         upstream.answerWaiting(with: Array("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nfinished".utf8))
         let answered = try await response
         #expect(answered.status == .ok && answered.bodyString == "finished")
-        #expect(await process.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(await process.waitForExit(timeout: .seconds(30)) == 0)
     }
 
     @Test func sighupReloadsAGoodConfigAndKeepsTheOldOneOverABadOne() async throws {
@@ -118,33 +114,38 @@ import Testing
         try directory.write("one/page.txt", "first")
         try directory.write("two/page.txt", "second")
         let port = try #require(FreePorts.base(forConsecutive: 1)) + 1
-        let head = "server.port = \(port)\nserver.bind = \"127.0.0.1\"\n"
+        // The error log goes to a file, so the test can wait for a reload's outcome before going on.
+        let errors = directory.path + "/error.log"
+        let head = "server.port = \(port)\nserver.bind = \"127.0.0.1\"\nserver.errorlog = \"\(errors)\"\n"
         let config = try directory.write("s.conf", head + "server.document-root = \"\(directory.path)/one\"\n")
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
         func page() async throws -> String {
             try await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString
         }
-        func eventually(_ expected: String) async throws -> Bool {
-            for _ in 0..<200 {
-                if (try? await page()) == expected { return true }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            return false
+        func log() -> String { (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "" }
+        /// Polls until the page reads `expected`; the bound only stops a hang (a child may be slow to start).
+        func pageBecomes(_ expected: String) async throws -> Bool {
+            try await eventually(within: .seconds(30)) { (try? await page()) == expected }
         }
-        #expect(try await eventually("first"))
+        #expect(try await pageBecomes("first"))
         try directory.write("s.conf", head + "server.document-root = \"\(directory.path)/two\"\n")
         process.send(SIGHUP)
-        #expect(try await eventually("second"))
+        #expect(try await pageBecomes("second"))
         try directory.write("s.conf", head + "server.document-rot = \"\(directory.path)/one\"\n")
         process.send(SIGHUP)
-        // The broken config is refused and the running one keeps serving; the error log says so, located.
+        // The broken config is refused (waited for in the log, so the stop below cannot overtake the reload) and
+        // the running one keeps serving; the error log says so, located.
+        let refused = try await eventually(within: .seconds(30)) {
+            log().contains("reload failed; the running configuration stays in effect")
+        }
+        #expect(refused, "\(log())")
         #expect(try await page() == "second")
-        #expect(await process.terminate(grace: .seconds(5)) == 0)
-        let log = try process.readAllOutput(timeout: .seconds(5)).standardError
-        #expect(log.contains("\(config):3:1: error: unknown config key 'server.document-rot'"))
-        #expect(log.contains("reload failed; the running configuration stays in effect"))
-        #expect(log.contains("configuration reloaded"))
+        #expect(await process.terminate(grace: .seconds(30)) == 0)
+        let text = log()
+        #expect(text.contains("\(config):4:1: error: unknown config key 'server.document-rot'"), "\(text)")
+        #expect(text.contains("reload failed; the running configuration stays in effect"))
+        #expect(text.contains("configuration reloaded"))
     }
 
     /// What is fixed at start (here `server.busy-poll`) is compared with the config the process started with:
@@ -162,24 +163,21 @@ import Testing
         let config = try write(busyPoll: 20, root: "a")
         let process = try ChildProcess(try sluice, arguments: ["-f", config])
         defer { _ = process.terminate(grace: .seconds(2)) }
-        func eventually(_ expected: String) async throws -> Bool {
-            for _ in 0..<200 {
-                if (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == expected {
-                    return true
-                }
-                try await Task.sleep(for: .milliseconds(50))
+        /// Polls until the page reads `expected`; the bound only stops a hang (a child may be slow to start).
+        func pageBecomes(_ expected: String) async throws -> Bool {
+            try await eventually(within: .seconds(30)) {
+                (try? await TestHTTPClient.request(TestHTTPRequest("/page.txt"), port: port).bodyString) == expected
             }
-            return false
         }
-        #expect(try await eventually("a"))
+        #expect(try await pageBecomes("a"))
         // Warned: three reloads without busy polling. Not warned: back to the start's 20.
         for (busyPoll, root) in [(0, "b"), (0, "c"), (0, "a"), (20, "b")] {
             _ = try write(busyPoll: busyPoll, root: root)
             process.send(SIGHUP)
-            #expect(try await eventually(root))
+            #expect(try await pageBecomes(root))
         }
-        #expect(await process.terminate(grace: .seconds(5)) == 0)
-        let log = try process.readAllOutput(timeout: .seconds(5)).standardError
+        #expect(await process.terminate(grace: .seconds(30)) == 0)
+        let log = try process.readAllOutput(timeout: .seconds(30)).standardError
         let warning = "sluice: server.busy-poll changed; restart sluice for it to take effect"
         #expect(log.components(separatedBy: warning).count - 1 == 3, "\(log)")
         #expect(!log.contains("epoll descriptors"), "\(log)")

@@ -260,7 +260,7 @@ import Testing
             #expect(after.status == .ok && after.bodyString == "ok")
             // Every connection of the clients that left is gone (the server counts open connections).
             var open = sluice.server.openConnections
-            for _ in 0..<500 where open > 0 {  // up to 10 s: closing is event-driven, the bound only stops a hang
+            for _ in 0..<1500 where open > 0 {  // up to 30 s: closing is event-driven, the bound only stops a hang
                 try await Task.sleep(for: .milliseconds(20))
                 open = sluice.server.openConnections
             }
@@ -316,10 +316,13 @@ import Testing
         let config = "server.document-root = \"\(root.path)\"\nserver.max-connections = 1"
         try await TestSluice.with(config: config) { sluice in
             let answered = Answered()
-            try await TestHTTPClient.withConnection(port: sluice.port) { holder in
+            // Long deadlines (they only stop a hang): the second client waits in the backlog for as long as the
+            // holder's round trips take on a loaded machine.
+            try await TestHTTPClient.withConnection(port: sluice.port, timeout: .seconds(60)) { holder in
                 #expect(try await holder.request(TestHTTPRequest("/index.html")).status == .ok)
                 let waiting = Task {
-                    let response = try await TestHTTPClient.request(TestHTTPRequest("/index.html"), port: sluice.port)
+                    let response = try await TestHTTPClient.request(
+                        TestHTTPRequest("/index.html"), port: sluice.port, timeout: .seconds(60))
                     answered.set()
                     return response.status
                 }

@@ -30,11 +30,10 @@ import Testing
                 }
                 .connect(host: "127.0.0.1", port: sluice.port).get()
             try await channel.writeAndFlush(channel.allocator.buffer(string: "GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n")).get()
-            // The client reads nothing; the server gives up after 1 s of an unwritable connection.
-            var stalled = false
-            for _ in 0..<400 where !stalled {
-                stalled = !log.messages(containing: "server.max-write-idle").isEmpty
-                if !stalled { try await Task.sleep(for: .milliseconds(25)) }
+            // The client reads nothing; the server gives up after 1 s of an unwritable connection (the 30 s bound
+            // only stops a hang).
+            let stalled = try await eventually(within: .seconds(30), every: .milliseconds(25)) {
+                !log.messages(containing: "server.max-write-idle").isEmpty
             }
             #expect(stalled)
             // Reading now drains what the kernels buffered, then the close: far less than the whole file.

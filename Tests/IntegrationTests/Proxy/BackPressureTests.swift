@@ -78,25 +78,42 @@ import Testing
                 }
                 .connect(host: "127.0.0.1", port: sluice.port).get()
             try await client.writeAndFlush(client.allocator.buffer(string: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n")).get()
-            // Wait until the backend has stopped making progress (or 5 s): without back-pressure it would
-            // write all 256 MB in well under a second, into Sluice's memory.
+            // Wait until the backend has started and then made no progress for half a second (the bound, 30 s,
+            // only stops a hang): without back-pressure it would write all 256 MB, into Sluice's memory.
+            let clock = ContinuousClock()
+            let settleDeadline = clock.now + .seconds(30)
             var last = -1
-            for _ in 0..<100 {
+            var unchangedSince = clock.now
+            while clock.now < settleDeadline {
                 try await Task.sleep(for: .milliseconds(50))
                 let now = handler.written.load(ordering: .relaxed)
-                if now == last && now > 0 { break }
-                last = now
+                if now != last {
+                    last = now
+                    unchangedSince = clock.now
+                } else if now > 0 && clock.now - unchangedSince >= .milliseconds(500) {
+                    break
+                }
             }
             let held = handler.written.load(ordering: .relaxed)
             #expect(held > 0)
             #expect(held < 128 << 20, "the backend wrote \(held) bytes to a client that read none")
-            // Now the client reads: everything arrives.
+            // Now the client reads: everything arrives. A debug build on a loaded machine may take long for 256 MB,
+            // so this fails only if the count stops growing for 10 s (or after 120 s in all): bounds that only
+            // stop a hang.
             try await client.setOption(.autoRead, value: true)
             client.read()
-            for _ in 0..<800 where counter.received.load(ordering: .relaxed) < size {
+            let readDeadline = clock.now + .seconds(120)
+            var received = counter.received.load(ordering: .relaxed)
+            var grewAt = clock.now
+            while received < size && clock.now - grewAt < .seconds(10) && clock.now < readDeadline {
                 try await Task.sleep(for: .milliseconds(25))
+                let now = counter.received.load(ordering: .relaxed)
+                if now != received {
+                    received = now
+                    grewAt = clock.now
+                }
             }
-            #expect(counter.received.load(ordering: .relaxed) >= size)
+            #expect(received >= size, "received \(received) of \(size) bytes")
             try? await client.close()
         }
     }

@@ -2,6 +2,10 @@ import Testing
 
 /// `proxy-core.health-check` over real sockets (SPEC §4): a backend whose check fails is taken out of the
 /// rotation with the cause logged once, and comes back when its check passes again.
+///
+/// Checks run every 3 s, and a check may take as long as the interval (bounded by `proxy-core.connect-timeout`,
+/// default 5 s): a worker slow to answer on a loaded machine is not taken for a silent one (a 1 s interval
+/// gave it 1 s). Verdicts are awaited by polling the log with bounds that only stop a hang.
 @Suite(.serialized) struct HealthCheckTests {
     static func config(ports: [Int], path: String, extra: String = "") -> String {
         let backends = ports.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
@@ -11,7 +15,7 @@ import Testing
               proxy-core.balancer = "round-robin"
               proxy-core.backends = ( \(backends) )
               proxy-core.health-check = "\(path)"
-              proxy-core.health-check-interval = 1
+              proxy-core.health-check-interval = 3
               \(extra)
             }
             """
@@ -43,9 +47,9 @@ import Testing
             let ports = [worker.port, failing.port, silent.port, deadPort]
             try await TestSluice.with(config: Self.config(ports: ports, path: "/status/200"), errorLog: log.logger) { sluice in
                 let failingDown = "backend 127.0.0.1:\(failing.port) is down: health check GET /status/200 answered 500"
-                let silentDown = "backend 127.0.0.1:\(silent.port) is down: health check GET /status/200 no complete answer within 1 s"
+                let silentDown = "backend 127.0.0.1:\(silent.port) is down: health check GET /status/200 no complete answer within 3 s"
                 let deadDown = "backend 127.0.0.1:\(deadPort) is down: health check GET /status/200 cannot connect"
-                let allDown = try await eventually {
+                let allDown = try await eventually(within: .seconds(30)) {
                     [failingDown, silentDown, deadDown].allSatisfy { !log.messages(containing: $0).isEmpty }
                 }
                 #expect(allDown, "log: \(log.messages)")
@@ -58,7 +62,7 @@ import Testing
 
                 failing.setReply(Self.reply(status: "200 OK", body: "scripted\n"))
                 let upAgain = "backend 127.0.0.1:\(failing.port) is up again: health check GET /status/200 answered 200"
-                let cameBack = try await eventually { !log.messages(containing: upAgain).isEmpty }
+                let cameBack = try await eventually(within: .seconds(30)) { !log.messages(containing: upAgain).isEmpty }
                 #expect(cameBack, "log: \(log.messages)")
                 var bodies = Set<String>()
                 for _ in 0..<4 {
@@ -83,16 +87,19 @@ import Testing
     @Test func everyBackendFailingItsCheckGives503WithoutForwarding() async throws {
         try await withWorker { first in
             try await withWorker { second in
-                // The worker's /status/500 fails the check on both.
+                // The worker's /status/500 fails the check on both. connect-timeout bounds how long the request
+                // waits for a backend to come back (and a check's time): 3 s, as the interval, so a slow answer is
+                // still an answer.
                 let config = Self.config(
-                    ports: [first.port, second.port], path: "/status/500", extra: "proxy-core.connect-timeout = 1")
+                    ports: [first.port, second.port], path: "/status/500", extra: "proxy-core.connect-timeout = 3")
                 let log = CapturedLog()
                 try await TestSluice.with(config: config, errorLog: log.logger) { sluice in
-                    let bothDown = try await eventually {
+                    let bothDown = try await eventually(within: .seconds(30)) {
                         log.messages(containing: "is down: health check GET /status/500 answered 500").count == 2
                     }
                     #expect(bothDown, "log: \(log.messages)")
-                    let response = try await TestHTTPClient.request(TestHTTPRequest("/echo"), port: sluice.port)
+                    let response = try await TestHTTPClient.request(
+                        TestHTTPRequest("/echo"), port: sluice.port, timeout: .seconds(60))
                     #expect(response.status == .serviceUnavailable)
                     #expect(response.header("Retry-After") != nil)
                 }

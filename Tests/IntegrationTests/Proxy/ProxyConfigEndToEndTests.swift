@@ -27,27 +27,38 @@ import Testing
     }
 
     @Test func aFullPoolQueuesUpToTheBacklogThenAnswers503() async throws {
-        try await withWorker(["--delay-ms", "1500"]) { worker in
-            let extra = "proxy-core.max-pool-size = 1\nproxy-core.max-backlog-size = 1"
-            try await TestSluice.with(config: Self.config(worker.port, extra), threads: 2) { sluice in
-                // One request holds the only connection for 1.5 s, one waits for it, the third finds no room.
-                let responses = try await withThrowingTaskGroup(of: TestHTTPResponse.self) { group in
-                    for _ in 0..<3 {
-                        group.addTask { try await TestHTTPClient.request(TestHTTPRequest("/echo"), port: sluice.port) }
-                    }
-                    var all: [TestHTTPResponse] = []
-                    for try await response in group { all.append(response) }
-                    return all
+        // The backend holds every request until the test answers, so the order is certain: the first request
+        // holds the only connection; of the next two, one waits in the backlog and the other finds no room.
+        let upstream = try await ScriptedUpstream.start(reply: nil, closeAfterReply: false)
+        defer { Task { await upstream.stop() } }
+        let ok = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
+        // connect-timeout also bounds the wait in the backlog: far longer than a loaded machine needs.
+        let extra = "proxy-core.max-pool-size = 1\nproxy-core.max-backlog-size = 1\nproxy-core.connect-timeout = 30"
+        try await TestSluice.with(config: Self.config(upstream.port, extra), threads: 2) { sluice in
+            let port = sluice.port
+            try await withThrowingTaskGroup(of: TestHTTPResponse.self) { group in
+                group.addTask { try await TestHTTPClient.request(TestHTTPRequest("/x"), port: port, timeout: .seconds(60)) }
+                let holding = try await eventually(within: .seconds(30)) { upstream.waiting == 1 }
+                #expect(holding, "the first request never reached the backend")
+                for _ in 0..<2 {
+                    group.addTask { try await TestHTTPClient.request(TestHTTPRequest("/x"), port: port, timeout: .seconds(60)) }
                 }
-                #expect(responses.filter { $0.status == .ok }.count == 2, "\(responses.map(\.status))")
-                let refused = responses.filter { $0.status == .serviceUnavailable }
-                #expect(refused.count == 1)
-                #expect(refused.first?.header("Retry-After") != nil)
-                // Both answered requests used the one connection.
-                let peers = Set(try responses.filter { $0.status == .ok }.map { try EchoReply(decoding: $0).peer })
-                #expect(peers.count == 1, "\(peers)")
+                // Nothing can be answered before the held request is: the first answer is the refusal.
+                let refused = try await group.next()
+                #expect(refused?.status == .serviceUnavailable, "\(String(describing: refused?.status))")
+                #expect(refused?.header("Retry-After") != nil)
+                // Later requests are answered at once; then the held one is, which frees the connection for the
+                // one in the backlog.
+                upstream.setReply(ok)
+                upstream.answerWaiting(with: ok)
+                var answered: [TestHTTPResponse] = []
+                for try await response in group { answered.append(response) }
+                #expect(answered.map(\.status) == [.ok, .ok])
+                #expect(answered.allSatisfy { $0.bodyString == "ok" })
             }
         }
+        // Both answered requests used the one connection.
+        #expect(upstream.connections == 1)
     }
 
     @Test func reverseMapDisabledLeavesLocationsAlone() async throws {
@@ -97,18 +108,24 @@ import Testing
 
     /// A client leaving while its backend is still working is no backend failure: nothing is logged as one.
     @Test func aClientThatLeavesIsNotABackendFailure() async throws {
-        try await withWorker(["--delay-ms", "1000"]) { worker in
-            let log = CapturedLog()
-            try await TestSluice.with(config: Self.config(worker.port, ""), errorLog: log.logger) { sluice in
-                _ = try await RawExchange.sendAndLeave("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n", port: sluice.port, after: 0)
-                // Once Sluice has seen the close, whatever it logs about it has been logged.
-                for _ in 0..<500 where sluice.server.openConnections > 0 {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                #expect(sluice.server.openConnections == 0)
+        // The backend holds the request, so the client certainly leaves while it is still being worked on.
+        let upstream = try await ScriptedUpstream.start(reply: nil)
+        defer { Task { await upstream.stop() } }
+        let log = CapturedLog()
+        try await TestSluice.with(config: Self.config(upstream.port, ""), errorLog: log.logger) { sluice in
+            try await TestHTTPClient.withConnection(port: sluice.port, timeout: .seconds(60)) { connection in
+                try await connection.send(TestHTTPRequest("/echo"))
+                let forwarded = try await eventually(within: .seconds(30)) { upstream.waiting == 1 }
+                #expect(forwarded, "the request never reached the backend")
+            }  // The client leaves here.
+            // Sluice certainly accepted the connection (it forwarded the request); once it has seen the close,
+            // whatever it logs about it has been logged. The bound only stops a hang.
+            let closed = try await eventually(within: .seconds(30), every: .milliseconds(20)) {
+                sluice.server.openConnections == 0
             }
-            #expect(log.messages(containing: "failed mid-response").isEmpty, "\(log.messages)")
-            #expect(log.messages(containing: "worker").isEmpty && log.messages(containing: "backend 127.0.0.1").isEmpty, "\(log.messages)")
+            #expect(closed)
         }
+        #expect(log.messages(containing: "failed mid-response").isEmpty, "\(log.messages)")
+        #expect(log.messages(containing: "backend 127.0.0.1").isEmpty, "\(log.messages)")
     }
 }

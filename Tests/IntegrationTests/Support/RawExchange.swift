@@ -6,16 +6,17 @@ import Synchronization
 /// deadline passes: for requests no well-behaved client library would send (bad framing, NUL bytes,
 /// pipelining in one packet, trickled heads).
 enum RawExchange {
-    /// Sends `chunks` (each after `pause` of the previous), then reads until close or `timeout`.
+    /// Sends `chunks` (each after `pause` of the previous), then reads until close or `timeout` (which only stops
+    /// a hang: callers expect the server to close, so it is long enough for a loaded machine).
     static func send(
-        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(5)
+        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(30)
     ) async throws -> [UInt8] {
         try await exchange(chunks, port: port, pause: pause, timeout: timeout).bytes
     }
 
     /// `send`, also saying whether the server closed the connection (false: the deadline did).
     static func exchange(
-        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(5)
+        _ chunks: [[UInt8]], port: Int, pause: TimeAmount = .zero, timeout: TimeAmount = .seconds(30)
     ) async throws -> (bytes: [UInt8], closedByServer: Bool) {
         let timedOut = Mutex(false)
         let collector = Collector()
@@ -37,8 +38,8 @@ enum RawExchange {
         return (collector.bytes, !timedOut.withLock { $0 })
     }
 
-    /// Sends `text`, reads until at least `bytes` bytes arrived (or 5 s), then closes: a client that leaves
-    /// in the middle of a response.
+    /// Sends `text`, reads until at least `bytes` bytes arrived (or 30 s, a bound that only stops a hang), then
+    /// closes: a client that leaves in the middle of a response.
     static func sendAndLeave(_ text: String, port: Int, after bytes: Int) async throws -> Int {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,7 +48,7 @@ enum RawExchange {
             }
             .connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(channel.allocator.buffer(string: text)).get()
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while collector.bytes.count < bytes && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -57,13 +58,13 @@ enum RawExchange {
 
     /// Writes `head` and then `bodySize` bytes without waiting for them to be taken, and collects the answer
     /// until the server closes or `timeout`: a client uploading to a server that stops reading it.
-    static func upload(head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(10)) async throws -> String {
+    static func upload(head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(30)) async throws -> String {
         try await uploadReportingWrite(head: head, bodySize: bodySize, port: port, timeout: timeout).answer
     }
 
     /// `upload`, also saying whether the whole body was written: false when the server stopped taking it.
     static func uploadReportingWrite(
-        head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(10)
+        head: String, bodySize: Int, port: Int, timeout: TimeAmount = .seconds(30)
     ) async throws -> (answer: String, bodyWritten: Bool) {
         let collector = Collector()
         let bodyWritten = Mutex(false)
@@ -82,7 +83,7 @@ enum RawExchange {
         return (String(decoding: collector.bytes, as: UTF8.self), bodyWritten.withLock { $0 })
     }
 
-    static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(5)) async throws -> String {
+    static func send(_ text: String, port: Int, timeout: TimeAmount = .seconds(30)) async throws -> String {
         String(decoding: try await send([Array(text.utf8)], port: port, timeout: timeout), as: UTF8.self)
     }
 

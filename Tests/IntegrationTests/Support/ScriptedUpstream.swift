@@ -24,6 +24,16 @@ final class ScriptedUpstream: Sendable {
     /// Requests that arrived while the reply was nil and are still unanswered.
     var waiting: Int { script.waiting.withLock { $0.count } }
 
+    /// Writes `bytes` to the connections of the requests held so far without answering them for good: they stay
+    /// held (still counted in `waiting`, still open), e.g. a response head and a first event whose rest comes
+    /// later. Writes reach each connection in the order they are made, before a later `answerWaiting`.
+    func write(_ bytes: [UInt8]) {
+        let held = script.waiting.withLock { $0 }
+        for channel in held {
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+        }
+    }
+
     /// Answers the requests held so far (those that arrived while the reply was nil) with `reply`.
     func answerWaiting(with reply: [UInt8]) {
         let held = script.waiting.withLock { held in

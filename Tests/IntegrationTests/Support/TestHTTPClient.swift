@@ -214,3 +214,26 @@ final class TestHTTPConnection {
         }
     }
 }
+
+extension TestHTTPClient {
+    /// Sends `bytes` as a chunked request body, 256 KB per chunk (with `Expect: 100-continue` when asked), and
+    /// reads the response.
+    static func uploadChunked(
+        _ bytes: [UInt8], method: HTTPMethod = .POST, uri: String, port: Int, expectContinue: Bool = false,
+        timeout: Duration = .seconds(60)
+    ) async throws -> TestHTTPResponse {
+        try await withConnection(port: port, timeout: timeout) { connection in
+            var headers = HTTPHeaders([("Host", "x"), ("Transfer-Encoding", "chunked")])
+            if expectContinue { headers.add(name: "Expect", value: "100-continue") }
+            try await connection.sendHead(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers))
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + 256 * 1024)
+                try await connection.sendBody(ByteBuffer(bytes: bytes[offset..<end]))
+                offset = end
+            }
+            try await connection.sendEnd()
+            return try await connection.readResponse()
+        }
+    }
+}

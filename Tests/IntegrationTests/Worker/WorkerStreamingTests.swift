@@ -6,8 +6,8 @@ import Testing
 @Suite struct WorkerStreamingTests {
     @Test func serverSentEventsArriveInOrderThenTheStreamEnds() async throws {
         try await withWorker { worker in
-            try await TestHTTPClient.withConnection(port: worker.port) { connection in
-                try await connection.send(TestHTTPRequest("/sse?n=4&interval-ms=30"))
+            try await TestHTTPClient.withConnection(port: worker.port, timeout: .seconds(60)) { connection in
+                try await connection.send(TestHTTPRequest("/sse?n=4&interval-ms=1000"))
                 let head = try await connection.readResponseHead()
                 #expect(head.status == .ok)
                 #expect(head.headers.first(name: "Content-Type") == "text/event-stream")
@@ -19,8 +19,10 @@ import Testing
                     text += String(buffer: chunk.data)
                 }
                 #expect(text == "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n")
-                // Each event is flushed on its own, so with 30 ms between them they cannot share a read.
-                #expect(chunks.count == 4)
+                // Each event is flushed on its own: the first arrives alone, a whole second before the next is
+                // written (one read taking both would need the client's event loop to stall that long). How
+                // many reads the others take is not asserted: a loaded machine may merge them.
+                #expect(chunks.first.map { String(buffer: $0.data) } == "data: 1\n\n", "\(chunks.map { String(buffer: $0.data) })")
                 // Keep-alive survives the stream.
                 #expect(try await connection.request(TestHTTPRequest("/")).status == .ok)
             }

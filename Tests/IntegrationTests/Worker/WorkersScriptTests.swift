@@ -20,7 +20,8 @@ import Darwin
                 "SLUICE_WORKERS_DIR": directory,
                 "SLUICE_WORKER": try TestBinaries.path(of: "sluice-worker"),
             ],
-            timeout: .seconds(30)
+            // Only stops a hang: `start` may wait up to `--wait` seconds for each worker.
+            timeout: .seconds(180)
         )
         return (result.status, result.standardOutput + result.standardError)
     }
@@ -62,7 +63,8 @@ import Darwin
     @Test func startStatusStopTwoWorkers() async throws {
         let base = try #require(FreePorts.base(forConsecutive: 2), "no two free consecutive ports found")
         try await self.withStateDirectory { directory in
-            let start = try await self.run(["start", "-n", "2", "--base-port", String(base)], in: directory)
+            // `--wait 60`: a worker may take seconds to start on a loaded machine (the default gives it 5).
+            let start = try await self.run(["start", "-n", "2", "--base-port", String(base), "--wait", "60"], in: directory)
             #expect(start.status == 0, "\(start.output)")
             let pids = try self.pids(in: directory)
             #expect(pids.count == 2)
@@ -86,7 +88,7 @@ import Darwin
             }
 
             // Starting again leaves the running ones alone.
-            let again = try await self.run(["start", "-n", "2", "--base-port", String(base)], in: directory)
+            let again = try await self.run(["start", "-n", "2", "--base-port", String(base), "--wait", "60"], in: directory)
             #expect(again.status == 0)
             #expect(again.output.contains("already running"))
             #expect(try self.pids(in: directory) == pids)
@@ -111,7 +113,7 @@ import Darwin
     @Test func stalePidFilesAreNeverTrustedBlindly() async throws {
         try await self.withStateDirectory { directory in
             // A pid file naming a live process that is not the worker it claims to be...
-            let bystander = try ChildProcess("/bin/sleep", arguments: ["30"])
+            let bystander = try ChildProcess("/bin/sleep", arguments: ["3600"])
             defer { bystander.terminate(grace: .seconds(1)) }
             try "\(bystander.pid)\n3001\n\nsluice-worker\n--port\n3001\n"
                 .write(toFile: directory + "/pid/1.pid", atomically: true, encoding: .utf8)
@@ -149,7 +151,8 @@ import Darwin
         let base = try #require(FreePorts.base(forConsecutive: 1))
         try await self.withStateDirectory { directory in
             let result = try await self.run(
-                ["start", "-n", "1", "--base-port", String(base), "--", "/bin/sh", "-c", "echo no luck on {port} >&2; exit 3"],
+                ["start", "-n", "1", "--base-port", String(base), "--wait", "60", "--",
+                 "/bin/sh", "-c", "echo no luck on {port} >&2; exit 3"],
                 in: directory
             )
             #expect(result.status == 1)
