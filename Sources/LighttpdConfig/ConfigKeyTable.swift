@@ -166,7 +166,7 @@ public enum ConfigKeyTable {
     static let proxyCore: [ConfigKey] = [
         .init("proxy-core.backends", .stringList, .request, "mod_proxy_core", nil,
               "\"host:port\", \"[v6]:port\" or \"unix:/path\"; a name with several addresses gives several backends."),
-        .init("proxy-core.protocol", .string, .request, "mod_proxy_core", "\"http\"", "Backend protocol."),
+        .init("proxy-core.protocol", .string, .request, "mod_proxy_core", "\"http\"", "Backend protocol: \"http\", \"fastcgi\" or \"scgi\" (each needs its mod_proxy_backend_* module)."),
         .init("proxy-core.balancer", .string, .request, "mod_proxy_core", "\"sqf\"",
               "sqf, round-robin, hash, sticky, static, p2c or ewma (and lighttpd's aliases)."),
         .init("proxy-core.rewrite-request", .array, .request, "mod_proxy_core", nil,

@@ -92,20 +92,17 @@ struct Validator {
         switch key.name {
         case "proxy-core.protocol":
             guard let name = setting.value.string else { return }
-            switch name {
-            case "http":
-                if !modules.contains("mod_proxy_backend_http") {
-                    diagnostics.error(
-                        "proxy-core.protocol \"http\" needs module \"mod_proxy_backend_http\", which is not loaded",
-                        at: setting.value.location, fix: "add \"mod_proxy_backend_http\" to server.modules")
-                }
-            case "fastcgi", "scgi":
+            guard ["http", "fastcgi", "scgi"].contains(name) else {
                 diagnostics.error(
-                    "proxy-core.protocol \"\(name)\" is not supported yet", at: setting.value.location,
-                    fix: "use \"http\"")
-            default:
+                    "unknown proxy-core.protocol \"\(name)\"", at: setting.value.location,
+                    fix: "use \"http\", \"fastcgi\" or \"scgi\"")
+                return
+            }
+            let module = "mod_proxy_backend_" + name
+            if !modules.contains(module) {
                 diagnostics.error(
-                    "unknown proxy-core.protocol \"\(name)\"", at: setting.value.location, fix: "use \"http\"")
+                    "proxy-core.protocol \"\(name)\" needs module \"\(module)\", which is not loaded",
+                    at: setting.value.location, fix: "add \"\(module)\" to server.modules")
             }
         case "server.stat-cache-engine":
             guard let name = setting.value.string else { return }

@@ -12,7 +12,8 @@ struct WorkerCommand: ParsableCommand {
         discussion: """
             Endpoints: /  /echo  /sse?n=N&interval-ms=M  /ws  /redirect  /welcome  /cookie  /bytes?n=N  \
             /status/CODE. On startup one line is printed to stdout: \
-            "sluice-worker NAME listening on HOST:PORT".
+            "sluice-worker NAME listening on HOST:PORT". With --protocol fastcgi or scgi the same endpoints \
+            answer FastCGI or SCGI requests (no /ws); /echo then shows the CGI variables as CGI-NAME fields.
             """
     )
 
@@ -34,6 +35,11 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Event loop threads (like server.max-worker).")
     var threads: Int = 1
 
+    @Option(
+        name: .customLong("protocol"),
+        help: "http, fastcgi (a FastCGI responder, connections kept as asked) or scgi (one request per connection).")
+    var backendProtocol: String = "http"
+
     func validate() throws {
         guard (0...65535).contains(self.port) else {
             throw ValidationError("--port must be in 0...65535, not \(self.port).")
@@ -43,6 +49,9 @@ struct WorkerCommand: ParsableCommand {
         }
         guard (1...1024).contains(self.threads) else {
             throw ValidationError("--threads must be in 1...1024, not \(self.threads).")
+        }
+        guard ["http", "fastcgi", "scgi"].contains(self.backendProtocol) else {
+            throw ValidationError("--protocol must be http, fastcgi or scgi, not \(self.backendProtocol).")
         }
         if let name = self.name, name.isEmpty || name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             throw ValidationError("--name must be non-empty and free of control characters.")
@@ -58,7 +67,8 @@ struct WorkerCommand: ParsableCommand {
                 base: .milliseconds(Int64(self.delayMilliseconds)),
                 jitter: .milliseconds(Int64(self.jitterMilliseconds))
             ),
-            threads: self.threads
+            threads: self.threads,
+            cgiProtocol: CGIServerCodec.Kind(rawValue: self.backendProtocol)
         )
         do {
             try WorkerServer(options: options).run()

@@ -11,4 +11,6 @@ struct WorkerOptions: Sendable {
     var delay: ResponseDelay
     /// Event loop threads (`--threads`, like lighttpd's `server.max-worker`).
     var threads: Int
+    /// `--protocol fastcgi|scgi`: requests arrive as FastCGI or SCGI (`CGIServerCodec`); nil: HTTP/1.1.
+    var cgiProtocol: CGIServerCodec.Kind? = nil
 }

@@ -34,7 +34,12 @@ struct WorkerServer {
                     guard let catalog = catalogSlot.catalog else {
                         throw ChannelError.ioOnClosedChannel
                     }
-                    try Self.configure(channel: channel, catalog: catalog)
+                    if let kind = self.options.cgiProtocol {
+                        try channel.pipeline.syncOperations.addHandler(CGIServerCodec(kind: kind))
+                        try channel.pipeline.syncOperations.addHandler(WorkerHTTPHandler(catalog: catalog))
+                    } else {
+                        try Self.configure(channel: channel, catalog: catalog)
+                    }
                 }
             }
 

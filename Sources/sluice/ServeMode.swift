@@ -130,11 +130,11 @@ private final class SignalWatcher: @unchecked Sendable {
             for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1")] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { [unowned self] in
+                source.setEventHandler { [weak self] in
                     switch number {
                     case SIGHUP: reload()
                     case SIGUSR1: reopenLogs()
-                    default: stop(name)
+                    default: self?.stop(name)
                     }
                 }
                 source.resume()

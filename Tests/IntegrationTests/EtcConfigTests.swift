@@ -40,7 +40,7 @@ import Testing
         let names = EtcConfigTests.configFiles.map { ($0 as NSString).lastPathComponent }
         for expected in [
             "sluice.conf", "subpath-app.conf", "websocket-tls.conf", "host-rewrite-502.conf", "round-robin.conf",
-            "sqf-private-static.conf", "lighttpd14-mod-proxy.conf",
+            "sqf-private-static.conf", "lighttpd14-mod-proxy.conf", "fastcgi-app.conf",
         ] {
             #expect(names.contains(expected), "etc/ lacks \(expected)")
         }

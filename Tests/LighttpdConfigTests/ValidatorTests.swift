@@ -21,6 +21,19 @@ import Testing
         ])
     }
 
+    /// `proxy-core.protocol`: each protocol needs its backend module; an unknown name says which exist.
+    @Test func backendProtocolsNeedTheirModules() {
+        let core = "server.modules = ( \"mod_proxy_core\", \"mod_proxy_backend_fastcgi\", \"mod_proxy_backend_scgi\" )\n"
+        #expect(errors(core + "proxy-core.protocol = \"fastcgi\"").isEmpty)
+        #expect(errors(core + "proxy-core.protocol = \"scgi\"").isEmpty)
+        #expect(errors("server.modules = ( \"mod_proxy_core\" )\nproxy-core.protocol = \"scgi\"") == [
+            "/srv/site/test.conf:2:23: error: proxy-core.protocol \"scgi\" needs module \"mod_proxy_backend_scgi\", which is not loaded; add \"mod_proxy_backend_scgi\" to server.modules",
+        ])
+        #expect(errors(core + "proxy-core.protocol = \"ajp13\"") == [
+            "/srv/site/test.conf:2:23: error: unknown proxy-core.protocol \"ajp13\"; use \"http\", \"fastcgi\" or \"scgi\"",
+        ])
+    }
+
     @Test func alwaysLoadedModulesNeedNoListing() {
         #expect(errors("dir-listing.activate = \"enable\"\nindex-file.names = ( \"a\" )\nstatic-file.etags = \"disable\"\nssl.engine = \"disable\"").isEmpty)
     }

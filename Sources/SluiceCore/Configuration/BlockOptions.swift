@@ -41,6 +41,8 @@ public struct BlockOptions: Sendable {
 public struct ProxyOptions: Sendable {
     public var backends: [ResolvedBackend]?
     public var balancer: BalancerKind?
+    /// `proxy-core.protocol`.
+    public var backendProtocol: BackendProtocol?
     /// `"_uri"` of `proxy-core.rewrite-request`: the target the backend receives.
     public var uriRewrite: [RewriteRule]?
     /// The other keys of `proxy-core.rewrite-request`.

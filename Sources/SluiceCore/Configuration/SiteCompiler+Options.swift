@@ -65,6 +65,8 @@ extension SiteCompiler {
             proxy.responseHeaderRewrites =
                 compileHeaderRewrites(setting, allowURI: false, hasConditionCaptures: captures).headers
         }
+        // The language layer has refused unknown names and unloaded modules.
+        proxy.backendProtocol = block["proxy-core.protocol"]?.value.string.flatMap(BackendProtocol.init(rawValue:))
         proxy.maxPoolSize = integer("max-pool-size")
         proxy.maxKeepAliveRequests = integer("max-keep-alive-requests")
         proxy.disableTime = integer("disable-time")

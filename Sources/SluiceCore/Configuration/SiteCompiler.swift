@@ -55,7 +55,7 @@ public struct SiteCompiler {
     /// also read per request, for the backlog wait, Retry-After and WebSocket connections, so they may be set
     /// anywhere; their docs say which value pooled connections use.)
     static let backendGroupKeys = [
-        "proxy-core.balancer", "proxy.balance", "proxy-core.max-pool-size", "proxy-core.max-keep-alive-requests",
+        "proxy-core.protocol", "proxy-core.balancer", "proxy.balance", "proxy-core.max-pool-size", "proxy-core.max-keep-alive-requests",
         "proxy-core.max-backlog-size", "proxy-core.health-check", "proxy-core.health-check-interval",
     ]
 

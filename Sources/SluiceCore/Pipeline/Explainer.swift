@@ -132,8 +132,22 @@ public enum Explainer {
             report.add("balance", "\(proxy.balancer.configName) over \(backends.count) backend\(backends.count == 1 ? "" : "s") (in flight now: none)",
                        [("balancer", proxy.balancer.configName), ("backends", backends.map(\.label).joined(separator: ", "))])
             let prefix = backend.forwardedPrefix.isEmpty ? "(none)" : String(decoding: backend.forwardedPrefix, as: UTF8.self)
-            report.add("upstream", "\(facts.method) \(result) HTTP/1.1  X-Forwarded-Prefix: \(prefix)",
-                       [("requestLine", "\(facts.method) \(result) HTTP/1.1"), ("forwardedPrefix", prefix)])
+            if proxy.backendProtocol == .http {
+                report.add("upstream", "\(facts.method) \(result) HTTP/1.1  X-Forwarded-Prefix: \(prefix)",
+                           [("requestLine", "\(facts.method) \(result) HTTP/1.1"), ("forwardedPrefix", prefix)])
+            } else {
+                // The variables that say where the request goes (CGIEnvironment).
+                let variables = CGIEnvironment(
+                    method: facts.method, target: backend.target, requestURI: "", scriptName: backend.forwardedPrefix,
+                    fields: [], contentLength: nil, remoteAddress: "", serverPort: facts.localPort, host: nil
+                ).variables(alwaysContentLength: false)
+                let shown = ["SCRIPT_NAME", "PATH_INFO", "QUERY_STRING"].map { name in
+                    (name, variables.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) } ?? "")
+                }
+                let protocolName = proxy.backendProtocol.rawValue
+                report.add("upstream", "\(protocolName) " + shown.map { "\($0.0)=\($0.1)" }.joined(separator: "  "),
+                           [("protocol", protocolName)] + shown.map { ($0.0.lowercased(), $0.1) })
+            }
         } catch {
             report.add("fail", "\(error.status) \(error)", [("status", String(error.status)), ("reason", "\(error)")])
         }

@@ -169,6 +169,8 @@ public struct ResolvedProxy: Sendable {
     public var hostMapResponse: [HostMapEntry] = []
     public var httpsRemap = false
     public var balancer: BalancerKind = .defaultKind
+    /// `proxy-core.protocol`, HTTP by default.
+    public var backendProtocol: BackendProtocol = .http
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
     public var responseHeaderRewrites: [HeaderRewrite] = []
@@ -234,6 +236,7 @@ public struct ResolvedProxy: Sendable {
             responseHeaderRewritesBlock = block
         }
         if let value = options.maxPoolSize { maxPoolSize = value }
+        if let value = options.backendProtocol { backendProtocol = value }
         if let value = options.maxKeepAliveRequests { maxKeepAliveRequests = value }
         if let value = options.disableTime { disableTime = value }
         if let value = options.maxBacklogSize { maxBacklogSize = value }

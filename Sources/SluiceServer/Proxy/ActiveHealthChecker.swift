@@ -31,6 +31,8 @@ final class ActiveHealthChecker: Sendable {
 
     private let targets: [Target]
     private let path: String
+    /// Checks speak the group's `proxy-core.protocol`.
+    private let backendProtocol: BackendProtocol
     private let timeout: TimeAmount
     private let loop: EventLoop
     private let errorLog: Logger
@@ -40,7 +42,8 @@ final class ActiveHealthChecker: Sendable {
     ///   - timeout: how long one check may take from connecting to the end of the answer: the smaller of the
     ///     check interval and `proxy-core.connect-timeout`, so a check ends before the next one is due.
     init(backends: [Backend], addresses: [ResolvedBackend.Address], path: String, timeout: TimeAmount,
-         loop: EventLoop, errorLog: Logger) {
+         backendProtocol: BackendProtocol = .http, loop: EventLoop, errorLog: Logger) {
+        self.backendProtocol = backendProtocol
         targets = zip(backends, addresses).map { backend, address in
             Target(backend: backend, address: address, host: HealthProbe.hostHeader(for: address))
         }
@@ -119,7 +122,7 @@ final class ActiveHealthChecker: Sendable {
     private func probe(_ index: Int) {
         let target = targets[index]
         HealthProbe.run(
-            path: path, host: target.host, address: target.address, on: loop, timeout: timeout,
+            path: path, host: target.host, address: target.address, backendProtocol: backendProtocol, on: loop, timeout: timeout,
             onChannel: { channel in
                 let keep = self.state.withLock { state -> Bool in
                     guard !state.stopped else { return false }

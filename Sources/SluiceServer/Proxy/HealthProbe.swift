@@ -36,8 +36,8 @@ enum HealthProbe {
     /// Starts the check on `loop`. `onChannel` receives the connection once it is open (so the owner can
     /// close it when it stops); `completion` runs exactly once, on `loop`.
     static func run(
-        path: String, host: String, address: ResolvedBackend.Address, on loop: EventLoop, timeout: TimeAmount,
-        onChannel: @escaping @Sendable (Channel) -> Void, completion: @escaping @Sendable (Verdict) -> Void
+        path: String, host: String, address: ResolvedBackend.Address, backendProtocol: BackendProtocol = .http,
+        on loop: EventLoop, timeout: TimeAmount, onChannel: @escaping @Sendable (Channel) -> Void, completion: @escaping @Sendable (Verdict) -> Void
     ) {
         let outcome = Outcome(loop: loop, completion: completion)
         let head = HTTPRequestHead(
@@ -51,8 +51,20 @@ enum HealthProbe {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ProbeHandler(request: head, outcome: outcome))
+                    let pipeline = channel.pipeline.syncOperations
+                    if backendProtocol == .http {
+                        try pipeline.addHTTPClientHandlers()
+                    } else {
+                        // The app's answer translated to HTTP for NIO's decoder, which learns the method from
+                        // the request parts passing it; those go out as the app's protocol.
+                        try pipeline.addHandler(BackendProtocolDecoder(backendProtocol, backendName: host, errorLog: nil))
+                        try pipeline.addHandler(
+                            CGIProbeRequestEncoder(
+                                request: cgiRequest(path: path, host: host, backendProtocol: backendProtocol,
+                                allocator: channel.allocator)))
+                        try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder()))
+                    }
+                    try pipeline.addHandler(ProbeHandler(request: head, outcome: outcome))
                 }
             }
         let connected: EventLoopFuture<Channel>
@@ -73,6 +85,39 @@ enum HealthProbe {
                 }
             case .failure(let error):
                 outcome.finish(.failed(.connectFailed("\(error)")))
+            }
+        }
+    }
+
+    /// The check as a FastCGI or SCGI request: `GET path`, no body.
+    static func cgiRequest(
+        path: String, host: String, backendProtocol: BackendProtocol, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
+        let environment = CGIEnvironment(
+            method: "GET", target: Array(path.utf8), requestURI: path, fields: [("Host", host)], contentLength: nil,
+            remoteAddress: "127.0.0.1", serverPort: 0, host: host, software: SluiceVersion.serverHeader)
+        let variables = environment.variables(alwaysContentLength: backendProtocol == .scgi)
+        guard backendProtocol == .fastcgi else { return SCGIRequestHead.encode(variables: variables, allocator: allocator) }
+        var request = FastCGIRecord.encodeHead(variables: variables, allocator: allocator)
+        FastCGIRecord.writeHeader(.stdin, contentLength: 0, to: &request)
+        return request
+    }
+
+    /// Sends the prepared FastCGI or SCGI request in place of the HTTP head it is given.
+    final class CGIProbeRequestEncoder: ChannelOutboundHandler {
+        typealias OutboundIn = HTTPClientRequestPart
+        typealias OutboundOut = ByteBuffer
+        private let request: ByteBuffer
+
+        init(request: ByteBuffer) {
+            self.request = request
+        }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            if case .head = unwrapOutboundIn(data) {
+                context.write(wrapOutboundOut(request), promise: promise)
+            } else {
+                promise?.succeed(())
             }
         }
     }

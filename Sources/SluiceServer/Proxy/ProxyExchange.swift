@@ -21,7 +21,17 @@ final class ProxyExchange {
     let backendTarget: BackendTarget
     var machine: Machine
     let balancing: BalancingRequest
-    let bodyFraming: RequestBodyFraming
+    /// How the body goes to the backend; a chunked body to a FastCGI or SCGI backend becomes `.length` once read.
+    var bodyFraming: RequestBodyFraming
+    /// A chunked body for a FastCGI or SCGI backend is being read whole before a backend is chosen: those
+    /// protocols state the length first (`BackendProtocol.needsContentLength`). One buffer, not the client's
+    /// chunks: a body of tiny chunks must not cost a slice (and later a record) per chunk.
+    var collectingBody = false
+    var collectedBody = ByteBuffer()
+    /// The most a body of unknown length may hold when a FastCGI or SCGI backend needs its length first: read
+    /// into memory, not streamed. Longer ones are refused with 413 (a client that sends `Content-Length`
+    /// streams any size).
+    static let collectedBodyLimit = 16 << 20
 
     var ticket: BackendTicket?
     var inBacklog = false
@@ -66,7 +76,7 @@ final class ProxyExchange {
         // With `"upgrade" => "disable"` (proxy.header or a proxy.server host) an upgrade request goes on as a
         // plain one.
         let upgrade =
-            routed.options.proxy.allowsUpgrade
+            routed.options.proxy.allowsUpgrade && route.backendProtocol.tunnels
             && ForwardedRequestHeaders.isWebSocketUpgrade(
                 method: head.method.rawValue, isHTTP11OrLater: head.version.minor >= 1, headers: head.headers)
         if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
@@ -97,12 +107,31 @@ final class ProxyExchange {
     var now: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     func start() {
+        if route.backendProtocol.needsContentLength, case .chunked = bodyFraming {
+            collectingBody = true
+            return
+        }
         run(machine.start())
     }
 
     // MARK: Client side events (client loop)
 
     func clientBody(_ buffer: ByteBuffer) {
+        if collectingBody {
+            guard collectedBody.readableBytes + buffer.readableBytes <= Self.collectedBodyLimit else {
+                collectingBody = false
+                finished = true
+                collectedBody = ByteBuffer()
+                handler.errorLog(
+                    "\(clientHead.method.rawValue) \(clientHead.uri): 413 a chunked body over \(Self.collectedBodyLimit >> 20) MB "
+                        + "for a \(route.backendProtocol.rawValue) backend, which needs its length first")
+                handler.proxyFailed(.payloadTooLarge, retryAfter: nil, keepAlive: false, context: context)
+                return
+            }
+            var bytes = buffer
+            collectedBody.writeBuffer(&bytes)
+            return
+        }
         if let connection, requestSent {
             connection.writeBody(buffer, flush: true)
             if !connection.channel.isWritable {
@@ -117,6 +146,14 @@ final class ProxyExchange {
 
     func clientEnd() {
         clientEnded = true
+        if collectingBody {
+            collectingBody = false
+            bodyFraming = collectedBody.readableBytes > 0 ? .length(collectedBody.readableBytes) : .none
+            if collectedBody.readableBytes > 0 { pendingBody = [collectedBody] }
+            collectedBody = ByteBuffer()
+            run(machine.start())
+            return
+        }
         if let connection, requestSent {
             connection.writeEnd()
             armReadTimer()
@@ -272,9 +309,12 @@ final class ProxyExchange {
         let fields = ForwardedRequestHeaders.build(
             clientHead.headers, method: clientHead.method.rawValue, body: bodyFraming, tunnel: machine.isUpgrade,
             context: forwarding, options: .init(routed, site: handler.runtime.site))
-        let bytes = UpstreamRequestHead.encode(
-            method: clientHead.method.rawValue, target: backendTarget.target, fields: fields,
-            allocator: context.channel.allocator)
+        let bytes =
+            route.backendProtocol == .http
+            ? UpstreamRequestHead.encode(
+                method: clientHead.method.rawValue, target: backendTarget.target, fields: fields,
+                allocator: context.channel.allocator)
+            : cgiRequestHead(fields: fields)
         var chunked = false
         if case .chunked = bodyFraming { chunked = true }
         connection.writeHead(bytes, request: clientHead, chunked: chunked, flush: false)
@@ -291,6 +331,31 @@ final class ProxyExchange {
             // right after the head; one with a body (or an upgrade) goes at once.
             connection.flush()
         }
+    }
+
+    /// The FastCGI or SCGI head: the CGI variables (`CGIEnvironment`) of this request as the backend gets it.
+    func cgiRequestHead(fields: [(String, String)]) -> ByteBuffer {
+        var contentLength: Int?
+        if case .length(let length) = bodyFraming { contentLength = length }
+        let connection = handler.connection
+        // With mod_extforward the client is the forwarded one: the socket's port is not its port.
+        let peerIsClient = routed.facts.remoteAddress == connection.remoteAddress
+        let environment = CGIEnvironment(
+            method: clientHead.method.rawValue, target: backendTarget.target, requestURI: clientHead.uri,
+            scriptName: backendTarget.forwardedPrefix,
+            serverProtocol: "HTTP/\(clientHead.version.major).\(clientHead.version.minor)", fields: fields,
+            contentLength: contentLength,
+            remoteAddress: routed.facts.remoteAddress?.description ?? connection.remoteText,
+            remotePort: peerIsClient ? connection.remotePort : nil,
+            serverAddress: context.channel.localAddress?.ipAddress, serverPort: connection.localPort,
+            host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
+            documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
+            software: SluiceVersion.serverHeader)
+        let variables = environment.variables(alwaysContentLength: route.backendProtocol == .scgi)
+        if route.backendProtocol == .scgi {
+            return SCGIRequestHead.encode(variables: variables, allocator: context.channel.allocator)
+        }
+        return FastCGIRecord.encodeHead(variables: variables, allocator: context.channel.allocator)
     }
 
     func forwardResponseHead() {

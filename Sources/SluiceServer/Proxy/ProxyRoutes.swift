@@ -17,6 +17,8 @@ final class ProxyRoute: Sendable {
     let balancesByClientAddress: Bool
     /// The balancer hashes the request's host and path (`hash`): only then are they handed to it.
     let balancesByHostAndPath: Bool
+    /// `proxy-core.protocol` of the group: every connection of its pools speaks it.
+    let backendProtocol: BackendProtocol
 
     init(backends: [ResolvedBackend], proxy: ResolvedProxy, eventLoops: EventLoopGroup, errorLog: Logger) {
         let health = HealthPolicy(
@@ -26,6 +28,7 @@ final class ProxyRoute: Sendable {
             })
         let group = BackendGroup(names: backends.map(\.label), balancer: proxy.balancer, health: health)
         self.group = group
+        backendProtocol = proxy.backendProtocol
         balancesByClientAddress = group.balancer is StickyBalancer
         balancesByHostAndPath = group.balancer is URLHashBalancer
         pools = zip(group.backends, backends).map { backend, resolved in
@@ -38,7 +41,8 @@ final class ProxyRoute: Sendable {
             let seconds = max(1, min(proxy.healthCheckInterval, proxy.connectTimeout))
             return ActiveHealthChecker(
                 backends: group.backends, addresses: backends.map(\.address), path: path,
-                timeout: .seconds(Int64(seconds)), loop: eventLoops.next(), errorLog: errorLog)
+                timeout: .seconds(Int64(seconds)), backendProtocol: proxy.backendProtocol, loop: eventLoops.next(),
+                errorLog: errorLog)
         }
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -95,10 +96,13 @@ final class UpstreamConnection: @unchecked Sendable {
         }
     }
 
-    /// Opens a connection on `eventLoop` with the backend's address.
+    /// Opens a connection on `eventLoop` with the backend's address. A FastCGI or SCGI connection gets the
+    /// translator (`BackendProtocolDecoder`) below the response parser; `backendName` and `errorLog` are for
+    /// what a FastCGI app writes to `STDERR`.
     static func connect(
         to address: ResolvedBackend.Address, on eventLoop: EventLoop, timeout: TimeAmount,
-        id: UpstreamPoolStateMachine.ConnectionID
+        id: UpstreamPoolStateMachine.ConnectionID, backendProtocol: BackendProtocol = .http, backendName: String = "",
+        errorLog: Logger? = nil
     ) -> EventLoopFuture<UpstreamConnection> {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
@@ -107,7 +111,15 @@ final class UpstreamConnection: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     let responses = UpstreamResponseHandler()
-                    try pipeline.addHandler(UpstreamRequestWriter(responses: responses))
+                    var decoder: BackendProtocolDecoder?
+                    if backendProtocol != .http {
+                        let translator = BackendProtocolDecoder(backendProtocol, backendName: backendName, errorLog: errorLog)
+                        try pipeline.addHandler(translator)
+                        decoder = translator
+                    }
+                    try pipeline.addHandler(
+                        UpstreamRequestWriter(
+                            responses: responses, protocolDecoder: decoder, isFastCGI: backendProtocol == .fastcgi))
                     try pipeline.addHandler(responses)
                 }
             }

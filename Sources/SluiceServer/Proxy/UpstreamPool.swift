@@ -31,6 +31,7 @@ final class UpstreamPool: Sendable {
     /// Connect failures are logged here (with the backend and the cause), once per attempt.
     private let errorLog: Logger
     private let disableTime: Int
+    private let backendProtocol: BackendProtocol
     private let state: Mutex<State>
 
     private struct State: @unchecked Sendable {
@@ -45,6 +46,7 @@ final class UpstreamPool: Sendable {
         self.backend = backend
         self.errorLog = errorLog
         disableTime = proxy.disableTime
+        backendProtocol = proxy.backendProtocol
         self.address = address
         loops = Array(group.makeIterator())
         loopIdentities = loops.map { ObjectIdentifier($0) }
@@ -153,7 +155,10 @@ final class UpstreamPool: Sendable {
 
     private func open(_ id: Machine.ConnectionID, on loop: Machine.EventLoopID) {
         let eventLoop = loops[min(loop.rawValue, loops.count - 1)]
-        UpstreamConnection.connect(to: address, on: eventLoop, timeout: connectTimeout, id: id).whenComplete { result in
+        UpstreamConnection.connect(
+            to: address, on: eventLoop, timeout: connectTimeout, id: id, backendProtocol: backendProtocol,
+            backendName: backend.name, errorLog: errorLog
+        ).whenComplete { result in
             switch result {
             case .success(let connection):
                 // A strong capture: the pool → connection → handler → pool cycle ends with the connection's close

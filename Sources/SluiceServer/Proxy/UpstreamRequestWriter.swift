@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// The first handler of an upstream connection (next to the socket): writes the request Sluice sends to its
-/// backend as bytes, and tells the response parser which method each response answers.
+/// backend as bytes (HTTP/1.1, or FastCGI records, or SCGI), and tells the response parser which method each
+/// response answers.
 ///
 /// NIO's `HTTPRequestEncoder` would take an `HTTPRequestHead` whose `HTTPHeaders` were built from
 /// `ForwardedRequestHeaders`' list only to be serialised again, and every part would pass the pipeline boxed in
@@ -17,12 +18,27 @@ final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandl
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let responses: UpstreamResponseHandler
-    private var context: ChannelHandlerContext?
-    private var chunked = false
+    /// How body parts are framed after the head.
+    private enum Framing {
+        /// As they are (HTTP with `Content-Length`, SCGI).
+        case plain
+        /// HTTP chunks.
+        case chunked
+        /// FastCGI `STDIN` records, ended by an empty one.
+        case fastCGIStandardInput
+    }
 
-    init(responses: UpstreamResponseHandler) {
+    private let responses: UpstreamResponseHandler
+    /// FastCGI and SCGI connections: the translator below the response parser, told each method too.
+    private let protocolDecoder: BackendProtocolDecoder?
+    private let isFastCGI: Bool
+    private var context: ChannelHandlerContext?
+    private var framing = Framing.plain
+
+    init(responses: UpstreamResponseHandler, protocolDecoder: BackendProtocolDecoder? = nil, isFastCGI: Bool = false) {
         self.responses = responses
+        self.protocolDecoder = protocolDecoder
+        self.isFastCGI = isFastCGI
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -35,35 +51,58 @@ final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandl
 
     // MARK: Writing a request (on the connection's event loop)
 
-    /// Writes an encoded head. `request` gives the response parser the method; `chunked`: the head says
-    /// `Transfer-Encoding: chunked`, so body parts are framed as chunks.
+    /// Writes an encoded head (HTTP, or the FastCGI/SCGI head of `BackendRequestHead`). `request` gives the
+    /// response parser the method; `chunked`: the HTTP head says `Transfer-Encoding: chunked`, so body parts are
+    /// framed as chunks.
     func writeHead(_ bytes: ByteBuffer, request: HTTPRequestHead, chunked: Bool) {
         guard let context else { return }
-        self.chunked = chunked
+        framing = isFastCGI ? .fastCGIStandardInput : chunked ? .chunked : .plain
         responses.expectResponse(to: request.method)
+        protocolDecoder?.expectResponse(to: request.method)
         context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     func writeBody(_ bytes: ByteBuffer) {
         guard let context, bytes.readableBytes > 0 else { return }
-        guard chunked else {
+        let allocator = context.channel.allocator
+        switch framing {
+        case .plain:
             context.write(wrapOutboundOut(bytes), promise: nil)
-            return
+        case .chunked:
+            context.write(wrapOutboundOut(PresizedByteWriter.chunkSizeLine(bytes.readableBytes, allocator: allocator)), promise: nil)
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            var crlf = allocator.buffer(capacity: 2)
+            crlf.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(crlf), promise: nil)
+        case .fastCGIStandardInput:
+            // A record header before each piece of up to 64 KB; the body bytes themselves are not copied.
+            var rest = bytes
+            while rest.readableBytes > 0 {
+                let piece = rest.readSlice(length: min(rest.readableBytes, FastCGIRecord.maxContent))!
+                var header = allocator.buffer(capacity: FastCGIRecord.headerSize)
+                FastCGIRecord.writeHeader(.stdin, contentLength: piece.readableBytes, to: &header)
+                context.write(wrapOutboundOut(header), promise: nil)
+                context.write(wrapOutboundOut(piece), promise: nil)
+            }
         }
-        context.write(wrapOutboundOut(PresizedByteWriter.chunkSizeLine(bytes.readableBytes, allocator: context.channel.allocator)), promise: nil)
-        context.write(wrapOutboundOut(bytes), promise: nil)
-        var crlf = context.channel.allocator.buffer(capacity: 2)
-        crlf.writeStaticString("\r\n")
-        context.write(wrapOutboundOut(crlf), promise: nil)
     }
 
-    /// The end of the request: the last chunk when chunked, nothing otherwise.
+    /// The end of the request: the last chunk when chunked, the empty `STDIN` record for FastCGI, nothing otherwise.
     func writeEnd() {
-        guard let context, chunked else { return }
-        chunked = false
-        var last = context.channel.allocator.buffer(capacity: 5)
-        last.writeStaticString("0\r\n\r\n")
-        context.write(wrapOutboundOut(last), promise: nil)
+        guard let context else { return }
+        switch framing {
+        case .plain:
+            return
+        case .chunked:
+            var last = context.channel.allocator.buffer(capacity: 5)
+            last.writeStaticString("0\r\n\r\n")
+            context.write(wrapOutboundOut(last), promise: nil)
+        case .fastCGIStandardInput:
+            var end = context.channel.allocator.buffer(capacity: FastCGIRecord.headerSize)
+            FastCGIRecord.writeHeader(.stdin, contentLength: 0, to: &end)
+            context.write(wrapOutboundOut(end), promise: nil)
+        }
+        framing = .plain
     }
 
     func flush() {

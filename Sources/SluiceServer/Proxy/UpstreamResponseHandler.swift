@@ -125,6 +125,15 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// request in its socket buffer resets the connection, and that request is replayed like one whose
     /// connection closed (`ProxyRequestStateMachine.backendClosed`), not answered 502.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A FastCGI or SCGI app's broken output (`BackendProtocolDecoder`) is a malformed response, like an HTTP
+        // parse error.
+        if let error = error as? BackendProtocolError {
+            closed = true
+            unparsed = nil
+            delegate?.upstreamFailed(error)
+            context.close(promise: nil)
+            return
+        }
         lost = true
         delegate?.upstreamLost(error)
         context.close(promise: nil)

@@ -132,6 +132,9 @@ extension HTTPRequestHandler {
     func abortProxied(context: ChannelHandlerContext) {
         state = .discardingBody
         current = nil
+        // What the backend sent before failing goes out first (a close drops unflushed writes): the client sees a
+        // response cut short, not a connection that closed before any answer.
+        context.flush()
         context.close(promise: nil)
     }
 }

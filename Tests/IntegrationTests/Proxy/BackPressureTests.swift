@@ -100,7 +100,7 @@ import Testing
             // Now the client reads: everything arrives. A debug build on a loaded machine may take long for 256 MB,
             // so this fails only if the count stops growing for 10 s (or after 120 s in all): bounds that only
             // stop a hang.
-            try await client.setOption(.autoRead, value: true)
+            try await client.setOption(.autoRead, value: true).get()
             client.read()
             let readDeadline = clock.now + .seconds(120)
             var received = counter.received.load(ordering: .relaxed)

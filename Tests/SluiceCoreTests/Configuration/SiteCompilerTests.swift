@@ -176,9 +176,11 @@ import Testing
               $HTTP["url"] =^ "/app/upload" { proxy-core.max-backlog-size = 10 }
             }
             $HTTP["host"] == "a" { proxy.balance = "round-robin" }
+            $HTTP["url"] =^ "/app/legacy" { proxy-core.protocol = "http" }
             """) == [
             "t.conf:4:35: error: 'proxy-core.max-backlog-size' \(message)",
             "t.conf:6:24: error: 'proxy.balance' \(message)",
+            "t.conf:7:33: error: 'proxy-core.protocol' \(message)",
         ])
     }
 }

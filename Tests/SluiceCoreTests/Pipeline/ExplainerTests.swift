@@ -34,6 +34,21 @@ import Testing
             """)
     }
 
+    /// A FastCGI or SCGI group: the protocol is compiled for the group, and `explain` shows the CGI variables that
+    /// say where the request goes instead of an HTTP request line.
+    @Test func fastCGIShowsTheScriptNameAndPathInfo() {
+        let config = """
+            server.modules = ( "mod_proxy_core", "mod_proxy_backend_fastcgi" )
+            $HTTP["url"] =^ "/app" {
+              proxy-core.protocol = "fastcgi"
+              proxy-core.backends = ( "127.0.0.1:9000" )
+              proxy-core.rewrite-request = ( "_uri" => ( "^/app(.*)" => "$1" ) )
+            }
+            """
+        let report = explain(config, "/app/a%20b?x=1")
+        #expect(report.text.hasSuffix("upstream  fastcgi SCRIPT_NAME=/app  PATH_INFO=/a b  QUERY_STRING=x=1"), "\(report.text)")
+    }
+
     @Test func lighttpd14ProxyServerSaysWhichKeyTookTheRequest() {
         let config = """
             server.modules = ( "mod_proxy" )
