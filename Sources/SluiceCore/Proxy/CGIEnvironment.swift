@@ -70,11 +70,25 @@ public struct CGIEnvironment: Sendable {
         self.software = software
     }
 
-    /// The variables in the order they are sent.
+    /// The variables in the order they are sent, as a list (tests, `explain`, health checks).
     public func variables(alwaysContentLength: Bool) -> [(name: String, value: [UInt8])] {
         var out: [(name: String, value: [UInt8])] = []
-        out.reserveCapacity(24 + fields.count)
-        func add(_ name: String, _ value: String) { out.append((name, Array(value.utf8))) }
+        write(alwaysContentLength: alwaysContentLength) { name, value in
+            out.append((String(decoding: name, as: UTF8.self), Array(value)))
+        }
+        return out
+    }
+
+    /// Hands each variable to `body` as bytes, in the order they are sent, without building a list: the request
+    /// encoders write them straight into the request's buffer. The pointers are valid only during the call.
+    public func write(alwaysContentLength: Bool, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+        func add(_ name: StaticString, _ value: String) {
+            var value = value
+            value.withUTF8 { value in body(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), UnsafeRawBufferPointer(value)) }
+        }
+        func add(_ name: StaticString, bytes: [UInt8]) {
+            bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), $0) }
+        }
         if let contentLength {
             add("CONTENT_LENGTH", String(contentLength))
         } else if alwaysContentLength {
@@ -86,11 +100,11 @@ public struct CGIEnvironment: Sendable {
         let decodedPath = ConditionPath.decode(rawPath)
         var pathInfo = decodedPath ?? Array(rawPath)
         var script = scriptName.isEmpty ? [] : ConditionPath.decode(scriptName) ?? scriptName
-        var scriptFile = decodedPath.map { script + $0 } ?? script
-        if let split = Self.phpSplit(script + pathInfo) {
+        var splitAtScript = false
+        if Self.mentionsPHP(script) || Self.mentionsPHP(pathInfo), let split = Self.phpSplit(script + pathInfo) {
             script = split.script
             pathInfo = split.pathInfo
-            scriptFile = decodedPath == nil ? [] : script
+            splitAtScript = true
         }
         add("GATEWAY_INTERFACE", "CGI/1.1")
         add("SERVER_SOFTWARE", software)
@@ -108,47 +122,77 @@ public struct CGIEnvironment: Sendable {
             add("AUTH_TYPE", "Basic")
         }
         add("REQUEST_URI", Self.originForm(requestURI))
-        out.append(("SCRIPT_NAME", script))
-        out.append(("PATH_INFO", pathInfo))
-        out.append(("QUERY_STRING", query.map { Array(target[($0 + 1)...]) } ?? []))
+        add("SCRIPT_NAME", bytes: script)
+        add("PATH_INFO", bytes: pathInfo)
+        if let query {
+            target[(query + 1)...].withUnsafeBytes { body(UnsafeRawBufferPointer(start: ("QUERY_STRING" as StaticString).utf8Start, count: 12), $0) }
+        } else {
+            add("QUERY_STRING", "")
+        }
         add("DOCUMENT_ROOT", documentRoot)
-        out.append(("SCRIPT_FILENAME", Array(documentRoot.utf8) + scriptFile))
+        var scriptFile = Array(documentRoot.utf8)
+        scriptFile.reserveCapacity(scriptFile.count + script.count + pathInfo.count)
+        scriptFile += script
+        if !splitAtScript && decodedPath != nil { scriptFile += pathInfo }
+        add("SCRIPT_FILENAME", bytes: scriptFile)
         // PHP built with `cgi.force_redirect` answers only requests that say a server redirected them.
         add("REDIRECT_STATUS", "200")
-        var seen: [String: Int] = [:]
-        for (name, value) in fields {
-            guard let variable = Self.variableName(forField: name) else { continue }
-            if let index = seen[variable] {
-                // One variable per name (SCGI forbids repeats); a repeated Content-Type is not a list.
-                guard variable != "CONTENT_TYPE" else { continue }
-                out[index].value += Array((variable == "HTTP_COOKIE" ? "; " : ", ").utf8) + Array(value.utf8)
-            } else {
-                seen[variable] = out.count
-                add(variable, value)
-            }
-        }
-        return out
+        writeFields(body)
     }
 
-    /// `HTTP_X_FORWARDED_FOR` for `X-Forwarded-For`, `CONTENT_TYPE` for `Content-Type`; nil for a field that is
-    /// not passed (see the type's documentation).
-    static func variableName(forField name: String) -> String? {
-        var variable = ""
-        variable.reserveCapacity(name.utf8.count + 5)
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): variable.unicodeScalars.append(Unicode.Scalar(byte - 32))
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                variable.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "-"): variable.append("_")
-            default: return nil
+    /// The header fields as `HTTP_*` (and `CONTENT_TYPE`), one variable per name: a repeated field's values are
+    /// joined where its first occurrence is (a rare case, the only one that allocates).
+    private func writeFields(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
+        for index in fields.indices {
+            let name = fields[index].0
+            guard Self.passes(field: name),
+                !fields[..<index].contains(where: { Self.sameVariable($0.0, name) })
+            else { continue }
+            let isContentType = Self.sameVariable(name, "Content-Type")
+            var value = fields[index].1
+            if !isContentType, fields[(index + 1)...].contains(where: { Self.sameVariable($0.0, name) }) {
+                let repeats = fields[(index + 1)...].filter { Self.sameVariable($0.0, name) }
+                let separator = Self.sameVariable(name, "Cookie") ? "; " : ", "
+                value = ([value] + repeats.map(\.1)).joined(separator: separator)
+            }
+            let prefix = isContentType ? 0 : 5
+            let count = name.utf8.count + prefix
+            withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { raw in
+                if prefix > 0 {
+                    for (offset, byte) in "HTTP_".utf8.enumerated() { raw[offset] = byte }
+                }
+                for (offset, byte) in name.utf8.enumerated() {
+                    raw[prefix + offset] =
+                        byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : byte &- 0x61 < 26 ? byte &- 0x20 : byte
+                }
+                value.withUTF8 { body(UnsafeRawBufferPointer(raw), UnsafeRawBufferPointer($0)) }
             }
         }
-        switch variable {
-        case "CONTENT_TYPE": return variable
-        case "CONTENT_LENGTH", "TRANSFER_ENCODING", "PROXY", "CONNECTION", "": return nil
-        default: return "HTTP_" + variable
+    }
+
+    /// Whether a field becomes a variable: letters, digits and `-` only (a `_` would pose as a `-`), and not
+    /// `Content-Length`, `Transfer-Encoding`, `Proxy` (httpoxy) or `Connection`.
+    static func passes(field name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 &- 0x30 < 10 || ($0 | 0x20) &- 0x61 < 26 })
+        else { return false }
+        return !(sameVariable(name, "content-length") || sameVariable(name, "transfer-encoding")
+            || sameVariable(name, "proxy") || sameVariable(name, "connection"))
+    }
+
+    /// Two field names that give the same variable (ASCII case-insensitive; `-` and `_` never both pass).
+    static func sameVariable(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { $0 == $1 || ($0 | 0x20) == ($1 | 0x20) && ($0 | 0x20) &- 0x61 < 26 }
+    }
+
+    /// A cheap test before the split: the bytes contain `.php`.
+    static func mentionsPHP(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        for index in 0...(bytes.count - 4) where bytes[index] == UInt8(ascii: ".") {
+            if bytes[index + 1] == UInt8(ascii: "p") && bytes[index + 2] == UInt8(ascii: "h") && bytes[index + 3] == UInt8(ascii: "p") {
+                return true
+            }
         }
+        return false
     }
 
     /// `/a/b.php/c` → (`/a/b.php`, `/c`): split after the first segment ending in `.php`; nil when there is none.
@@ -167,6 +211,7 @@ public struct CGIEnvironment: Sendable {
 
     /// The path and query of an absolute-form target (`http://host/p?q` → `/p?q`); other targets as they are.
     static func originForm(_ target: String) -> String {
+        guard target.utf8.first != UInt8(ascii: "/") else { return target }
         let bytes = Array(target.utf8)
         guard bytes.first != UInt8(ascii: "/"), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
             bytes[colon...].starts(with: "://".utf8)

@@ -351,11 +351,14 @@ final class ProxyExchange {
             host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
             documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
             software: SluiceVersion.serverHeader)
-        let variables = environment.variables(alwaysContentLength: route.backendProtocol == .scgi)
         if route.backendProtocol == .scgi {
-            return SCGIRequestHead.encode(variables: variables, allocator: context.channel.allocator)
+            return SCGIRequestHead.encode(allocator: context.channel.allocator) {
+                environment.write(alwaysContentLength: true, $0)
+            }
         }
-        return FastCGIRecord.encodeHead(variables: variables, allocator: context.channel.allocator)
+        return FastCGIRecord.encodeHead(allocator: context.channel.allocator) {
+            environment.write(alwaysContentLength: false, $0)
+        }
     }
 
     func forwardResponseHead() {

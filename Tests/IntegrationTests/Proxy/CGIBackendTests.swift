@@ -189,7 +189,7 @@ import Testing
         let app = try await ScriptedUpstream.start(reply: FastCGIBytes.stdout("Status: 200 OK\r\n\r\nok") + FastCGIBytes.endRequest())
         defer { Task { await app.stop() } }
         let log = CapturedLog()
-        let extra = "proxy-core.health-check = \"/\"\nproxy-core.health-check-interval = 1"
+        let extra = "proxy-core.health-check = \"/\"\nproxy-core.health-check-interval = 3"  // a check may take 3 s
         try await TestSluice.with(config: Self.config("fastcgi", port: app.port, extra: extra), errorLog: log.logger) { sluice in
             let checked = try await eventually(within: .seconds(30)) { app.connections >= 3 }
             #expect(checked && log.messages(containing: "down").isEmpty, "\(log.messages)")

@@ -49,64 +49,29 @@ enum CGIResponseHead {
     static func translate(
         _ head: ByteBuffer, method: HTTPMethod, closeDelimited: Bool, into out: inout ByteBuffer
     ) throws(BackendProtocolError) -> BodyFraming {
-        // Bytes, not a String: a field value's bytes pass unchanged, whatever their encoding.
-        let bytes = Array(head.readableBytesView)
-        var lines = bytes.split(separator: HTTP1Syntax.lf, omittingEmptySubsequences: false).map {
-            $0.last == HTTP1Syntax.cr ? $0.dropLast() : $0
+        // Read in place, field by field; values pass as bytes, whatever their encoding.
+        let scan = try head.withUnsafeReadableBytes { raw throws(BackendProtocolError) -> Scan in try Scan(raw) }
+        let code = scan.status ?? (scan.hasLocation ? 302 : 200)
+        out.reserveCapacity(minimumWritableBytes: head.readableBytes + 64)
+        out.writeStaticString("HTTP/1.1 ")
+        out.writeString(String(code))
+        out.writeStaticString(" ")
+        if let reason = scan.reason, !reason.isEmpty {
+            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + reason.lowerBound, length: reason.count)!)
+        } else {
+            out.writeString(HTTPResponseStatus(statusCode: code).reasonPhrase)
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        var status: Int?
-        var reason: ArraySlice<UInt8> = []
-        var fields: [(ArraySlice<UInt8>, ArraySlice<UInt8>)] = []
-        var contentLength: Int?
-        var hasLocation = false
-        for (number, line) in lines.enumerated() {
-            if number == 0, line.starts(with: "HTTP/".utf8) {
-                // An NPH status line: `HTTP/1.1 200 OK`.
-                guard let space = line.firstIndex(of: HTTP1Syntax.space) else { throw .badStatus(text(line)) }
-                (status, reason) = try parseStatus(line[(space + 1)...])
-                continue
-            }
-            guard let colon = line.firstIndex(of: HTTP1Syntax.colon), colon > line.startIndex,
-                line[..<colon].allSatisfy(HTTP1Syntax.isTokenByte)
-            else { throw .badHeaderLine(text(line)) }
-            let name = line[..<colon]
-            let value = trimmed(line[(colon + 1)...])
-            guard value.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == HTTP1Syntax.tab }) else {
-                throw .badHeaderLine(text(line))
-            }
-            switch String(decoding: name, as: UTF8.self).lowercased() {
-            case "status":
-                (status, reason) = try parseStatus(value)
-            case "connection", "keep-alive", "transfer-encoding":
-                break
-            case "content-length":
-                guard !value.isEmpty, value.allSatisfy(HTTP1Syntax.isDigit), value.count < 19,
-                    let length = Int(text(value)), contentLength == nil || contentLength == length
-                else { throw .badContentLength(text(value)) }
-                if contentLength == nil { fields.append((name, value)) }
-                contentLength = length
-            case "location":
-                hasLocation = true
-                fields.append((name, value))
-            default:
-                fields.append((name, value))
-            }
-        }
-        let code = status ?? (hasLocation ? 302 : 200)
-        out.writeString("HTTP/1.1 \(code) ")
-        if reason.isEmpty { out.writeString(HTTPResponseStatus(statusCode: code).reasonPhrase) } else { out.writeBytes(reason) }
         out.writeStaticString("\r\n")
-        for (name, value) in fields {
-            out.writeBytes(name)
+        for (name, value) in scan.fields {
+            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + name.lowerBound, length: name.count)!)
             out.writeStaticString(": ")
-            out.writeBytes(value)
+            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + value.lowerBound, length: value.count)!)
             out.writeStaticString("\r\n")
         }
         let framing: BodyFraming
         if method == .HEAD || code == 204 || code == 304 {
             framing = .discarded
-        } else if let contentLength {
+        } else if let contentLength = scan.contentLength {
             framing = .length(contentLength)
         } else if closeDelimited {
             framing = .untilClose
@@ -119,24 +84,90 @@ enum CGIResponseHead {
         return framing
     }
 
-    /// `404 Not Found` or `404`: the code (200–599; an app sends no interim answers) and the reason.
-    private static func parseStatus(_ value: ArraySlice<UInt8>) throws(BackendProtocolError) -> (Int, ArraySlice<UInt8>) {
-        let digits = value.prefix(3)
-        guard digits.count == 3, digits.allSatisfy(HTTP1Syntax.isDigit), let code = Int(text(digits)),
-            (200...599).contains(code), value.count == 3 || value.dropFirst(3).first == HTTP1Syntax.space
-        else { throw .badStatus(text(value)) }
-        return (code, trimmed(value.dropFirst(4)))
-    }
+    /// What the head says, as offsets into it.
+    private struct Scan {
+        var status: Int?
+        var reason: Range<Int>?
+        var fields: [(Range<Int>, Range<Int>)] = []
+        var contentLength: Int?
+        var hasLocation = false
 
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, HTTP1Syntax.isWhitespace(first) { slice.removeFirst() }
-        while let last = slice.last, HTTP1Syntax.isWhitespace(last) { slice.removeLast() }
-        return slice
+        init(_ raw: UnsafeRawBufferPointer) throws(BackendProtocolError) {
+            var lineStart = 0
+            var first = true
+            while lineStart < raw.count {
+                var lineEnd = lineStart
+                while lineEnd < raw.count, raw[lineEnd] != HTTP1Syntax.lf { lineEnd += 1 }
+                var end = lineEnd
+                if end > lineStart, raw[end - 1] == HTTP1Syntax.cr { end -= 1 }
+                defer {
+                    lineStart = lineEnd + 1
+                    first = false
+                }
+                if end == lineStart { break }  // the blank line
+                try line(lineStart..<end, raw, first: first)
+            }
+        }
+
+        private mutating func line(_ line: Range<Int>, _ raw: UnsafeRawBufferPointer, first: Bool) throws(BackendProtocolError) {
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[line])
+            if first, bytes.starts(with: "HTTP/".utf8) {
+                // An NPH status line: `HTTP/1.1 200 OK`.
+                guard let space = bytes.firstIndex(of: HTTP1Syntax.space) else { throw .badStatus(CGIResponseHead.text(bytes)) }
+                try status(line.lowerBound + space + 1..<line.upperBound, raw)
+                return
+            }
+            guard let colon = bytes.firstIndex(of: HTTP1Syntax.colon), colon > 0,
+                bytes[..<colon].allSatisfy(HTTP1Syntax.isTokenByte)
+            else { throw .badHeaderLine(CGIResponseHead.text(bytes)) }
+            var valueStart = line.lowerBound + colon + 1
+            var valueEnd = line.upperBound
+            while valueStart < valueEnd, HTTP1Syntax.isWhitespace(raw[valueStart]) { valueStart += 1 }
+            while valueEnd > valueStart, HTTP1Syntax.isWhitespace(raw[valueEnd - 1]) { valueEnd -= 1 }
+            let value = valueStart..<valueEnd
+            guard raw[value].allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == HTTP1Syntax.tab }) else {
+                throw .badHeaderLine(CGIResponseHead.text(bytes))
+            }
+            let name = UnsafeRawBufferPointer(rebasing: bytes[..<colon])
+            if HTTP1Syntax.equalsIgnoringCase(name, "status") {
+                try status(value, raw)
+            } else if HTTP1Syntax.equalsIgnoringCase(name, "connection") || HTTP1Syntax.equalsIgnoringCase(name, "keep-alive")
+                || HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding")
+            {
+                return
+            } else if HTTP1Syntax.equalsIgnoringCase(name, "content-length") {
+                let digits = UnsafeRawBufferPointer(rebasing: raw[value])
+                guard !digits.isEmpty, digits.count < 19, digits.allSatisfy(HTTP1Syntax.isDigit) else {
+                    throw .badContentLength(CGIResponseHead.text(digits))
+                }
+                let length = digits.reduce(0) { $0 * 10 + Int($1 &- 0x30) }
+                guard contentLength == nil || contentLength == length else { throw .badContentLength(CGIResponseHead.text(digits)) }
+                if contentLength == nil { fields.append((line.lowerBound..<line.lowerBound + colon, value)) }
+                contentLength = length
+            } else {
+                if HTTP1Syntax.equalsIgnoringCase(name, "location") { hasLocation = true }
+                fields.append((line.lowerBound..<line.lowerBound + colon, value))
+            }
+        }
+
+        /// `404 Not Found` or `404`: the code (200–599; an app sends no interim answers) and the reason.
+        private mutating func status(_ range: Range<Int>, _ raw: UnsafeRawBufferPointer) throws(BackendProtocolError) {
+            let value = UnsafeRawBufferPointer(rebasing: raw[range])
+            guard value.count >= 3, value[..<3].allSatisfy(HTTP1Syntax.isDigit), value.count == 3 || value[3] == HTTP1Syntax.space
+            else { throw .badStatus(CGIResponseHead.text(value)) }
+            let code = value[..<3].reduce(0) { $0 * 10 + Int($1 &- 0x30) }
+            guard (200...599).contains(code) else { throw .badStatus(CGIResponseHead.text(value)) }
+            var start = range.lowerBound + min(4, value.count)
+            var end = range.upperBound
+            while start < end, HTTP1Syntax.isWhitespace(raw[start]) { start += 1 }
+            while end > start, HTTP1Syntax.isWhitespace(raw[end - 1]) { end -= 1 }
+            status = code
+            reason = start..<end
+        }
     }
 
     /// For error messages: at most 200 bytes.
-    private static func text(_ bytes: ArraySlice<UInt8>) -> String {
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: bytes.prefix(200), as: UTF8.self)
     }
 }

@@ -64,21 +64,46 @@ enum FastCGIRecord {
         buffer.writeRepeatingByte(0, count: 5)
     }
 
+    /// The variables as a callback takes them: `write` calls its argument once per variable.
+    typealias VariableSource = ((UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) -> Void
+
     /// The request's head: `FCGI_BEGIN_REQUEST`, then the variables as `FCGI_PARAMS` records (name-value pairs,
-    /// §3.4) and the empty `FCGI_PARAMS` that ends them. Records are padded to 8 bytes, as the spec recommends.
-    static func encodeHead(variables: [(name: String, value: [UInt8])], allocator: ByteBufferAllocator) -> ByteBuffer {
-        var pairs = allocator.buffer(capacity: 1024)
-        for (name, value) in variables {
-            writeLength(name.utf8.count, to: &pairs)
-            writeLength(value.count, to: &pairs)
-            pairs.writeString(name)
-            pairs.writeBytes(value)
-        }
-        var out = allocator.buffer(capacity: 16 + pairs.readableBytes + 16 * (pairs.readableBytes / maxContent + 2))
+    /// §3.4) and the empty `FCGI_PARAMS` that ends them. The pairs are written straight after the header they
+    /// belong to, whose length is filled in afterwards; only a head over 64 KB is copied into several records.
+    static func encodeHead(allocator: ByteBufferAllocator, variables: VariableSource) -> ByteBuffer {
+        var out = allocator.buffer(capacity: 1024)
         writeBeginRequest(to: &out)
-        writeStream(.params, pairs, to: &out)
+        let header = out.writerIndex
+        writeHeader(.params, contentLength: 0, to: &out)
+        let start = out.writerIndex
+        variables { name, value in
+            writeLength(name.count, to: &out)
+            writeLength(value.count, to: &out)
+            out.writeBytes(name)
+            out.writeBytes(value)
+        }
+        let length = out.writerIndex - start
+        if length <= maxContent {
+            out.setInteger(UInt16(length), at: header + 4)
+            let padding = (8 - length % 8) % 8
+            out.setInteger(UInt8(padding), at: header + 6)
+            out.writeRepeatingByte(0, count: padding)
+        } else {
+            let pairs = out.getSlice(at: start, length: length)!
+            out.moveWriterIndex(to: header)
+            writeStream(.params, pairs, to: &out)
+        }
         writeHeader(.params, contentLength: 0, to: &out)
         return out
+    }
+
+    static func encodeHead(variables: [(name: String, value: [UInt8])], allocator: ByteBufferAllocator) -> ByteBuffer {
+        encodeHead(allocator: allocator) { body in
+            for (name, value) in variables {
+                var name = name
+                name.withUTF8 { name in value.withUnsafeBytes { body(UnsafeRawBufferPointer(name), $0) } }
+            }
+        }
     }
 
     /// Bytes of a stream (`FCGI_PARAMS`, `FCGI_STDIN`) as records of at most `maxContent` bytes, padded to 8.
