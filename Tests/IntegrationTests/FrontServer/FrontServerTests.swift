@@ -179,14 +179,21 @@ import Testing
     }
 
     @Test func aTricklingHeadIsCutOffWith408() async throws {
-        let config = "server.document-root = \"\(root.path)/htdocs\"\nserver.max-read-idle = 1"
+        let config = "server.document-root = \"\(root.path)/htdocs\"\nserver.max-read-idle = 2"
         try await TestSluice.with(config: config) { sluice in
-            // Half a head, then nothing: the server answers 408 and closes (the client's 20 s deadline only
-            // stops a hang; the server's limit is 1 s).
-            let answer = try await RawExchange.exchange(
-                [Array("GET /index.html HTTP/1.1\r\nHo".utf8)], port: sluice.port, timeout: .seconds(20))
-            #expect(String(decoding: answer.bytes, as: UTF8.self).statusCodes == [408])
-            #expect(answer.closedByServer)
+            // Half a head, then nothing: the server answers 408 and closes (the client's 30 s deadline only
+            // stops a hang; the server's limit is 2 s). A connection whose bytes the server has not seen when the
+            // limit passes (a loaded test process may write late) is closed without an answer, as lighttpd
+            // does for a connection that sent nothing: that attempt is tried again.
+            var statuses: [[Int]] = []
+            for _ in 0..<5 {
+                let answer = try await RawExchange.exchange(
+                    [Array("GET /index.html HTTP/1.1\r\nHo".utf8)], port: sluice.port, timeout: .seconds(30))
+                #expect(answer.closedByServer)
+                statuses.append(String(decoding: answer.bytes, as: UTF8.self).statusCodes)
+                if !answer.bytes.isEmpty { break }
+            }
+            #expect(statuses.last == [408], "\(statuses)")
         }
     }
 

@@ -128,6 +128,24 @@ import Testing
         }
     }
 
+    /// PHP-FPM's usual listener: a unix socket. Three requests, one kept connection (FCGI_KEEP_CONN honoured by
+    /// the scripted app, which keeps it open).
+    @Test func aFastCGIAppOnAUnixSocket() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/php-fpm.sock"
+        let reply = FastCGIBytes.stdout("Content-Type: text/plain\r\nContent-Length: 4\r\n\r\nfrom") + FastCGIBytes.endRequest()
+        let app = try await ScriptedUpstream.start(reply: reply, closeAfterReply: false, unixPath: path)
+        defer { Task { await app.stop() } }
+        let config = Self.config("fastcgi", port: 0).replacingOccurrences(of: "\"127.0.0.1:0\"", with: "\"unix:\(path)\"")
+        try await TestSluice.with(config: config) { sluice in
+            for _ in 0..<3 {
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/app/index.php"), port: sluice.port)
+                #expect(response.status == .ok && response.bodyString == "from")
+            }
+        }
+        #expect(app.connections == 1)
+    }
+
     /// What a FastCGI app writes to STDERR goes to the error log, naming the backend; the response is unaffected.
     @Test func fastCGIStandardErrorIsLogged() async throws {
         try await withWorker(["--port", "0", "--protocol", "fastcgi"]) { worker in
