@@ -153,7 +153,7 @@ public enum ConfigKeyTable {
 
     static let tls: [ConfigKey] = [
         .init("ssl.engine", .boolean, .socket, "mod_openssl", "\"disable\"", "Serve TLS on this socket."),
-        .init("ssl.pemfile", .string, .socket, "mod_openssl", nil, "Certificate chain (PEM); may hold the key too."),
+        .init("ssl.pemfile", .string, .socket, "mod_openssl", nil, "Certificate chain (PEM); may hold the key too. Inside $HTTP[\"host\"]: the certificate for that name (SNI)."),
         .init("ssl.privkey", .string, .socket, "mod_openssl", nil, "Private key (PEM)."),
         .init("ssl.ca-file", .string, .socket, "mod_openssl", nil, "CA certificates sent with the chain."),
         .init("ssl.cipher-list", .string, .socket, "mod_openssl", nil,

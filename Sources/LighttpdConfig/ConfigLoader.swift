@@ -103,6 +103,7 @@ public enum ConfigLoader {
                 }
                 if listeners[index].tls == nil {
                     listeners[index].tls = tls
+                    listeners[index].tlsBlock = block.index
                 } else {
                     diagnostics.error(
                         "TLS for \(condition.value) is already set", at: block["ssl.engine"]?.location ?? condition.location,
@@ -111,12 +112,63 @@ public enum ConfigLoader {
                 continue
             }
             seen[address] = condition.location
-            listeners.append(
-                ListenerSettings(
-                    address: address, tls: tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics),
-                    blockIndices: [block.index], location: condition.location))
+            var listener = ListenerSettings(
+                address: address, tls: tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics),
+                blockIndices: [block.index], location: condition.location)
+            listener.tlsBlock = block.index
+            listeners.append(listener)
         }
+        addHostCertificates(to: &listeners, blocks: blocks, diagnostics: &diagnostics)
         return listeners
+    }
+
+    /// SNI: each TLS listener's `$HTTP["host"]` certificate blocks. One that reaches no TLS socket, or that names a
+    /// key without its certificate, is an error.
+    private static func addHostCertificates(
+        to listeners: inout [ListenerSettings], blocks: [ConfigBlock], diagnostics: inout ConfigDiagnostics
+    ) {
+        var used = Set<Int>()
+        for index in listeners.indices where listeners[index].tls != nil {
+            let listener = listeners[index]
+            for block in SNICertificates.blocks(for: listener, tlsBlock: listener.tlsBlock, in: blocks) {
+                guard let chain = blocks[block]["ssl.pemfile"]?.value.string else { continue }
+                used.insert(block)
+                var conditions: [String] = []
+                var cursor: Int? = block
+                while let current = cursor, current != 0 {
+                    if let condition = blocks[current].condition { conditions.insert(condition.description, at: 0) }
+                    cursor = blocks[current].parent
+                }
+                listeners[index].tls?.hostCertificates.append(
+                    TLSSettings.HostCertificate(
+                        block: block, conditions: conditions.joined(separator: " / "), certificateChainFile: chain,
+                        privateKeyFile: blocks[block]["ssl.privkey"]?.value.string,
+                        caFile: blocks[block]["ssl.ca-file"]?.value.string))
+            }
+        }
+        for block in blocks where block.index != 0 && block.condition?.field == .host {
+            if let setting = block["ssl.pemfile"], !used.contains(block.index), SNICertificates.isHandshakeScope(block, in: blocks) {
+                // Before the block that gives a TLS socket its own certificate, which overrides it (lighttpd merges
+                // matching blocks in config order), or under no TLS socket at all.
+                let overriding = listeners.first {
+                    $0.tls != nil && SNICertificates.blocks(for: $0, tlsBlock: 0, in: blocks).contains(block.index)
+                }
+                if let overriding {
+                    diagnostics.error(
+                        "'ssl.pemfile' here is overridden by the TLS socket's own certificate, set later in the file (at \(blocks[overriding.tlsBlock].location))",
+                        at: setting.location, fix: "move this host block after that one")
+                } else {
+                    diagnostics.error(
+                        "'ssl.pemfile' here applies to no TLS socket", at: setting.location,
+                        fix: "enable ssl.engine on the socket this host is served on")
+                }
+            }
+            if block["ssl.pemfile"] == nil, let stray = block["ssl.privkey"] ?? block["ssl.ca-file"] {
+                diagnostics.error(
+                    "'\(stray.key)' in a host block needs 'ssl.pemfile' there too", at: stray.location,
+                    fix: "set the host's certificate with ssl.pemfile")
+            }
+        }
     }
 
     /// A block's TLS settings: `ssl.engine` from the block itself, the files from it or else from the global

@@ -55,6 +55,20 @@ public struct TLSSettings: Sendable, Hashable {
     /// `MinProtocol` / `MaxProtocol` of `ssl.openssl.ssl-conf-cmd`: `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
     public var minimumVersion: String?
     public var maximumVersion: String?
+    /// Certificates for the names clients ask for (SNI, `SNICertificates`), in config order: the last whose
+    /// block matches the name wins, as for any setting.
+    public var hostCertificates: [HostCertificate] = []
+
+    /// `ssl.pemfile` (and `ssl.privkey`, `ssl.ca-file`) of one `$HTTP["host"]` block.
+    public struct HostCertificate: Sendable, Hashable {
+        public var block: Int
+        /// The conditions that choose it, as written (`$HTTP["host"] == "b.example"`, outermost first): with the
+        /// files, what a reload compares (block numbers move when unrelated blocks are added).
+        public var conditions: String
+        public var certificateChainFile: String
+        public var privateKeyFile: String?
+        public var caFile: String?
+    }
 
     /// The protocol names `MinProtocol` and `MaxProtocol` accept.
     public static let protocolNames = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
@@ -106,6 +120,8 @@ public struct TLSSettings: Sendable, Hashable {
 public struct ListenerSettings: Sendable, Hashable {
     public var address: ListenAddress
     public var tls: TLSSettings?
+    /// The block that gives the socket its TLS (0: the global one).
+    public var tlsBlock = 0
     /// The `$SERVER["socket"]` blocks naming this socket (lighttpd allows repeating one), so requests on it
     /// match those conditions.
     public var blockIndices: [Int]

@@ -48,8 +48,13 @@ struct Validator {
                 "'\(key.name)' can only be set outside conditions (it applies to the whole server)",
                 at: setting.location)
         case .socket where block.index != 0 && block.condition?.field != .serverSocket:
+            // A certificate for the names a client asks for (SNI), as lighttpd: `$HTTP["host"] == "..." {
+            // ssl.pemfile = ... }`, decided at the handshake from the host conditions alone.
+            if SNICertificates.keys.contains(key.name), SNICertificates.isHandshakeScope(block, in: blocks) { break }
             diagnostics.error(
-                "'\(key.name)' can only be set globally or inside $SERVER[\"socket\"]", at: setting.location)
+                "'\(key.name)' can only be set globally or inside $SERVER[\"socket\"]"
+                    + (SNICertificates.keys.contains(key.name) ? " (or, for SNI, inside $HTTP[\"host\"] conditions only)" : ""),
+                at: setting.location)
         default:
             break
         }

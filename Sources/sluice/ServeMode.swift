@@ -69,7 +69,19 @@ enum ServeMode {
             return
         }
         // Addresses and TLS, not where the blocks are written (a comment added above them changes nothing).
-        func sockets(_ site: Site) -> [String] { site.config.listeners.map { "\($0.address) \(String(describing: $0.tls))" } }
+        // Host certificates by their conditions and files, not their block numbers.
+        func sockets(_ site: Site) -> [String] {
+            site.config.listeners.map { listener in
+                var tls = listener.tls
+                let hosts = tls?.hostCertificates.map { host in
+                    var host = host
+                    host.block = 0
+                    return host
+                }
+                tls?.hostCertificates = hosts ?? []
+                return "\(listener.address) \(String(describing: tls))"
+            }
+        }
         if sockets(checked.site) != sockets(started) {
             logger.warning("sluice: listening sockets changed; restart sluice for that part to take effect")
         }

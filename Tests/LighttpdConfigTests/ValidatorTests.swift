@@ -123,6 +123,64 @@ import Testing
         ])
     }
 
+    /// SNI, lighttpd's way: `ssl.pemfile` in `$HTTP["host"]` blocks, per TLS socket (under its socket block, or
+    /// globally for every TLS socket). Only host and socket conditions can decide a handshake.
+    @Test func hostBlocksChooseCertificatesBySNI() {
+        let result = load("""
+            server.bind = "127.0.0.1"
+            server.port = 8080
+            $SERVER["socket"] == ":8443" {
+              ssl.engine = "enable"
+              ssl.pemfile = "/default.pem"
+              $HTTP["host"] == "a.example" { ssl.pemfile = "/a.pem"
+                ssl.privkey = "/a.key" }
+            }
+            $SERVER["socket"] == ":9443" { ssl.engine = "enable"
+              ssl.pemfile = "/default.pem" }
+            $HTTP["host"] =~ "b\\.example$" { ssl.pemfile = "/b.pem" }
+            """)
+        #expect(result.diagnostics.sorted.isEmpty, "\(result.diagnostics.sorted)")
+        let hosts = result.config.listeners.map { $0.tls?.hostCertificates.map(\.certificateChainFile) ?? [] }
+        #expect(hosts == [[], ["/a.pem", "/b.pem"], ["/b.pem"]])
+        #expect(result.config.listeners[1].tls?.hostCertificates.first?.privateKeyFile == "/a.key")
+        let refused = load("""
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable"
+              ssl.pemfile = "/default.pem" }
+            $HTTP["url"] =^ "/x" { $HTTP["host"] == "c" { ssl.pemfile = "/c.pem" } }
+            $HTTP["host"] == "d" { ssl.privkey = "/d.key" }
+            $HTTP["host"] == "e" { ssl.cipher-list = "HIGH" }
+            """)
+        #expect(refused.diagnostics.sorted.map(\.description) == [
+            "/srv/site/test.conf:3:47: error: 'ssl.pemfile' can only be set globally or inside $SERVER[\"socket\"] (or, for SNI, inside $HTTP[\"host\"] conditions only)",
+            "/srv/site/test.conf:4:24: error: 'ssl.privkey' in a host block needs 'ssl.pemfile' there too; set the host's certificate with ssl.pemfile",
+            "/srv/site/test.conf:5:24: error: 'ssl.cipher-list' can only be set globally or inside $SERVER[\"socket\"]",
+        ])
+        // lighttpd's SNI step also knows the scheme, and a bare else; a host block before the socket block that sets
+        // the socket's own certificate is overridden by it (blocks merge in config order).
+        let scheme = load("""
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable"
+              ssl.pemfile = "/default.pem" }
+            $HTTP["scheme"] == "https" { $HTTP["host"] == "a" { ssl.pemfile = "/a.pem" } }
+            $HTTP["host"] == "b" { } else { $HTTP["host"] == "c" { ssl.pemfile = "/c.pem" } }
+            """)
+        #expect(scheme.diagnostics.sorted.isEmpty, "\(scheme.diagnostics.sorted)")
+        #expect(scheme.config.listeners[1].tls?.hostCertificates.map(\.conditions) == [
+            "$HTTP[\"scheme\"] == \"https\" / $HTTP[\"host\"] == \"a\"", "$HTTP[\"host\"] == \"c\"",
+        ])
+        let early = load("""
+            $HTTP["host"] == "b" { ssl.pemfile = "/b.pem" }
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable"
+              ssl.pemfile = "/default.pem" }
+            """)
+        #expect(early.diagnostics.sorted.map(\.description) == [
+            "/srv/site/test.conf:1:24: error: 'ssl.pemfile' here is overridden by the TLS socket's own certificate, set later in the file (at /srv/site/test.conf:2:1); move this host block after that one",
+        ])
+        let noTLS = load("$HTTP[\"host\"] == \"a\" { ssl.pemfile = \"/a.pem\" }")
+        #expect(noTLS.diagnostics.sorted.map(\.description) == [
+            "/srv/site/test.conf:1:24: error: 'ssl.pemfile' here applies to no TLS socket; enable ssl.engine on the socket this host is served on",
+        ])
+    }
+
     /// lighttpd's usual way to serve TLS on the main port: a socket block naming it. A socket named twice takes
     /// TLS from either block, but not from both.
     @Test func aSocketBlockNamingTheMainSocketOrARepeatedOneGivesItTLS() {

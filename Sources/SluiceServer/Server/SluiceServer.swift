@@ -86,7 +86,7 @@ public final class SluiceServer: Sendable {
             binds.insert((main, .inet(host: "::", port: port)), at: 1)
         }
         for (listener, address) in binds {
-            let tls = try listener.tls.map(SluiceServer.makeTLSContext)
+            let tls = try listener.tls.map { try TLSContextFactory.make($0, listener: listener, site: runtime.site) }
             let channel = try await bind(listener, at: address, tls: tls)
             if let address = channel.localAddress { bound.append(address) }
         }
@@ -127,36 +127,6 @@ public final class SluiceServer: Sendable {
             }
         } catch {
             throw StartError(description: "cannot listen on \(address): \(error)")
-        }
-    }
-
-    static func makeTLSContext(_ settings: TLSSettings) throws -> NIOSSLContext {
-        do {
-            var chain = try NIOSSLCertificate.fromPEMFile(settings.certificateChainFile).map { NIOSSLCertificateSource.certificate($0) }
-            if let caFile = settings.caFile {
-                // ssl.ca-file: intermediate certificates sent after the server's own.
-                chain += try NIOSSLCertificate.fromPEMFile(caFile).map { NIOSSLCertificateSource.certificate($0) }
-            }
-            let key = try NIOSSLPrivateKey(file: settings.privateKeyFile ?? settings.certificateChainFile, format: .pem)
-            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            configuration.applicationProtocols = ["http/1.1"]
-            // lighttpd's default minimum (NIO's would be TLS 1.0); ssl.openssl.ssl-conf-cmd MinProtocol lowers it.
-            configuration.minimumTLSVersion = .tlsv12
-            if let ciphers = settings.cipherList { configuration.cipherSuites = ciphers }
-            func version(_ name: String?) -> TLSVersion? {
-                switch name {
-                case "TLSv1": return .tlsv1
-                case "TLSv1.1": return .tlsv11
-                case "TLSv1.2": return .tlsv12
-                case "TLSv1.3": return .tlsv13
-                default: return nil
-                }
-            }
-            if let minimum = version(settings.minimumVersion) { configuration.minimumTLSVersion = minimum }
-            if let maximum = version(settings.maximumVersion) { configuration.maximumTLSVersion = maximum }
-            return try NIOSSLContext(configuration: configuration)
-        } catch {
-            throw StartError(description: "TLS: cannot load \(settings.certificateChainFile): \(error)")
         }
     }
 

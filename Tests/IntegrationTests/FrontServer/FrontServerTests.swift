@@ -187,8 +187,13 @@ import Testing
             // does for a connection that sent nothing: that attempt is tried again.
             var statuses: [[Int]] = []
             for _ in 0..<5 {
-                let answer = try await RawExchange.exchange(
+                // A write after that silent close fails: another attempt too.
+                guard let answer = try? await RawExchange.exchange(
                     [Array("GET /index.html HTTP/1.1\r\nHo".utf8)], port: sluice.port, timeout: .seconds(30))
+                else {
+                    statuses.append([])
+                    continue
+                }
                 #expect(answer.closedByServer)
                 statuses.append(String(decoding: answer.bytes, as: UTF8.self).statusCodes)
                 if !answer.bytes.isEmpty { break }
