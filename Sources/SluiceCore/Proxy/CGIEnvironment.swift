@@ -141,47 +141,72 @@ public struct CGIEnvironment: Sendable {
     }
 
     /// The header fields as `HTTP_*` (and `CONTENT_TYPE`), one variable per name: a repeated field's values are
-    /// joined where its first occurrence is (a rare case, the only one that allocates).
+    /// joined where its first occurrence is (a rare case, the only one that allocates beyond the key list). A name
+    /// passes when it holds letters, digits and `-` only (a `_` would pose as a `-`) and is not `Content-Length`,
+    /// `Transfer-Encoding`, `Proxy` (httpoxy) or `Connection`. Each name is checked and upper-cased in one pass.
     private func writeFields(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) {
-        for index in fields.indices {
-            let name = fields[index].0
-            guard Self.passes(field: name),
-                !fields[..<index].contains(where: { Self.sameVariable($0.0, name) })
-            else { continue }
-            let isContentType = Self.sameVariable(name, "Content-Type")
-            var value = fields[index].1
-            if !isContentType, fields[(index + 1)...].contains(where: { Self.sameVariable($0.0, name) }) {
-                let repeats = fields[(index + 1)...].filter { Self.sameVariable($0.0, name) }
-                let separator = Self.sameVariable(name, "Cookie") ? "; " : ", "
-                value = ([value] + repeats.map(\.1)).joined(separator: separator)
-            }
-            let prefix = isContentType ? 0 : 5
-            let count = name.utf8.count + prefix
-            withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { raw in
-                if prefix > 0 {
-                    for (offset, byte) in "HTTP_".utf8.enumerated() { raw[offset] = byte }
+        // A cheap key per field (length, first and last letter folded) rules out nearly every pair before the
+        // byte comparison.
+        let keys = fields.map { field -> UInt64 in
+            let utf8 = field.0.utf8
+            return UInt64(utf8.count) << 16 | UInt64((utf8.first ?? 0) | 0x20) << 8 | UInt64((utf8.last ?? 0) | 0x20)
+        }
+        func same(_ a: Int, _ b: Int) -> Bool { keys[a] == keys[b] && Self.sameVariable(fields[a].0, fields[b].0) }
+        for index in fields.indices where !(0..<index).contains(where: { same($0, index) }) {
+            var name = fields[index].0
+            name.withUTF8 { name in
+                guard !name.isEmpty else { return }
+                withUnsafeTemporaryAllocation(byteCount: name.count + 5, alignment: 1) { raw in
+                    raw[0] = UInt8(ascii: "H")
+                    raw[1] = UInt8(ascii: "T")
+                    raw[2] = UInt8(ascii: "T")
+                    raw[3] = UInt8(ascii: "P")
+                    raw[4] = UInt8(ascii: "_")
+                    for position in 0..<name.count {
+                        let byte = name[position]
+                        if byte == UInt8(ascii: "-") {
+                            raw[5 + position] = UInt8(ascii: "_")
+                        } else if byte &- 0x30 < 10 || byte &- 0x41 < 26 {
+                            raw[5 + position] = byte
+                        } else if byte &- 0x61 < 26 {
+                            raw[5 + position] = byte &- 0x20
+                        } else {
+                            return
+                        }
+                    }
+                    let upper = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[5...])
+                    func named(_ text: StaticString) -> Bool {
+                        upper.count == text.utf8CodeUnitCount
+                            && upper.elementsEqual(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+                    }
+                    if named("CONTENT_LENGTH") || named("TRANSFER_ENCODING") || named("PROXY") || named("CONNECTION") {
+                        return
+                    }
+                    let isContentType = named("CONTENT_TYPE")
+                    var value = fields[index].1
+                    if !isContentType, ((index + 1)..<fields.count).contains(where: { same($0, index) }) {
+                        let repeats = ((index + 1)..<fields.count).filter { same($0, index) }.map { fields[$0].1 }
+                        value = ([value] + repeats).joined(separator: named("COOKIE") ? "; " : ", ")
+                    }
+                    value.withUTF8 { body(isContentType ? upper : UnsafeRawBufferPointer(raw), UnsafeRawBufferPointer($0)) }
                 }
-                for (offset, byte) in name.utf8.enumerated() {
-                    raw[prefix + offset] =
-                        byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : byte &- 0x61 < 26 ? byte &- 0x20 : byte
-                }
-                value.withUTF8 { body(UnsafeRawBufferPointer(raw), UnsafeRawBufferPointer($0)) }
             }
         }
     }
 
-    /// Whether a field becomes a variable: letters, digits and `-` only (a `_` would pose as a `-`), and not
-    /// `Content-Length`, `Transfer-Encoding`, `Proxy` (httpoxy) or `Connection`.
-    static func passes(field name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 &- 0x30 < 10 || ($0 | 0x20) &- 0x61 < 26 })
-        else { return false }
-        return !(sameVariable(name, "content-length") || sameVariable(name, "transfer-encoding")
-            || sameVariable(name, "proxy") || sameVariable(name, "connection"))
-    }
-
     /// Two field names that give the same variable (ASCII case-insensitive; `-` and `_` never both pass).
     static func sameVariable(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { $0 == $1 || ($0 | 0x20) == ($1 | 0x20) && ($0 | 0x20) &- 0x61 < 26 }
+        guard a.utf8.count == b.utf8.count else { return false }
+        var a = a, b = b
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                for index in 0..<a.count where a[index] != b[index] {
+                    let folded = a[index] | 0x20
+                    guard folded == b[index] | 0x20, folded &- 0x61 < 26 else { return false }
+                }
+                return true
+            }
+        }
     }
 
     /// A cheap test before the split: the bytes contain `.php`.

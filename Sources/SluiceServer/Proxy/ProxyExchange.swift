@@ -333,6 +333,13 @@ final class ProxyExchange {
         }
     }
 
+    func serverAddressText() -> String? {
+        if let known = handler.serverAddressText { return known }
+        let text = context.channel.localAddress?.ipAddress
+        handler.serverAddressText = .some(text)
+        return text
+    }
+
     /// The FastCGI or SCGI head: the CGI variables (`CGIEnvironment`) of this request as the backend gets it.
     func cgiRequestHead(fields: [(String, String)]) -> ByteBuffer {
         var contentLength: Int?
@@ -345,9 +352,9 @@ final class ProxyExchange {
             scriptName: backendTarget.forwardedPrefix,
             serverProtocol: "HTTP/\(clientHead.version.major).\(clientHead.version.minor)", fields: fields,
             contentLength: contentLength,
-            remoteAddress: routed.facts.remoteAddress?.description ?? connection.remoteText,
+            remoteAddress: peerIsClient ? connection.remoteText : routed.facts.remoteAddress?.description ?? connection.remoteText,
             remotePort: peerIsClient ? connection.remotePort : nil,
-            serverAddress: context.channel.localAddress?.ipAddress, serverPort: connection.localPort,
+            serverAddress: serverAddressText(), serverPort: connection.localPort,
             host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
             documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
             software: SluiceVersion.serverHeader)

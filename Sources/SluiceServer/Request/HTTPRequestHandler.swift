@@ -40,6 +40,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var fileCache: StaticFileCache?
     /// The backend read timeout of this connection's proxied requests (made by the first).
     var backendReadTimer: ReadDeadlineTimer?
+    /// The listening socket's address as text (`SERVER_ADDR` for FastCGI/SCGI backends), formatted once per
+    /// connection when first needed (formatting an address costs more than the rest of the variables).
+    var serverAddressText: String??
     /// The codec right below, when there is one (not in handler tests): proxied responses are written to it
     /// directly (`HTTP1ServerCodec+DirectWrites`). Strong and cleared when this handler leaves the pipeline (see
     /// `HTTP1ServerCodec.receiver`).

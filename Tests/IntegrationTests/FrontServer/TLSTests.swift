@@ -121,7 +121,6 @@ import Testing
         // A large file crosses the TLS path that reads files into buffers (no sendfile under TLS).
         try root.write("big.bin", [UInt8](repeating: 65, count: 300_000))
         let tlsPort = try #require(FreePorts.base(forConsecutive: 1)) + 1
-        let certificates = TestBinaries.packageRoot + "/etc/examples/tls"
         let config = Self.socketConfig(port: tlsPort, documentRoot: root.path)
         try await TestSluice.with(config: config) { _ in
             let answer = try await Self.get(port: tlsPort, target: "/hello.txt")

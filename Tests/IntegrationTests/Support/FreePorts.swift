@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Finds ports nobody listens on, for tests of tools that take fixed ports (e.g. `scripts/workers`).
 /// Probing cannot reserve them; another process could take one before the tool does. To make that unlikely
@@ -29,14 +30,24 @@ enum FreePorts {
         return 32768
     }()
 
-    /// A base port `P` such that `P+1 ... P+count` are all free on 127.0.0.1.
+    /// Ports already handed out in this process: tests run in parallel, and two of them probing the same free
+    /// port before either binds it would both take it.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A base port `P` such that `P+1 ... P+count` are all free on 127.0.0.1 and were handed to no other test of
+    /// this process.
     static func base(forConsecutive count: Int) -> Int? {
         let upper = max(10_100, ephemeralStart) - count
         for _ in 0..<200 {
             let base = Int.random(in: 10_000..<upper)
-            if (1...count).allSatisfy({ isFree(base + $0) }) {
-                return base
+            let ports = (base + 1)...(base + count)
+            let claimed = handedOut.withLock { taken -> Bool in
+                guard ports.allSatisfy({ !taken.contains($0) }) else { return false }
+                taken.formUnion(ports)
+                return true
             }
+            guard claimed else { continue }
+            if ports.allSatisfy(isFree) { return base }
         }
         return nil
     }

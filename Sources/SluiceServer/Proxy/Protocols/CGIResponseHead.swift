@@ -52,35 +52,51 @@ enum CGIResponseHead {
         // Read in place, field by field; values pass as bytes, whatever their encoding.
         let scan = try head.withUnsafeReadableBytes { raw throws(BackendProtocolError) -> Scan in try Scan(raw) }
         let code = scan.status ?? (scan.hasLocation ? 302 : 200)
-        out.reserveCapacity(minimumWritableBytes: head.readableBytes + 64)
-        out.writeStaticString("HTTP/1.1 ")
-        out.writeString(String(code))
-        out.writeStaticString(" ")
-        if let reason = scan.reason, !reason.isEmpty {
-            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + reason.lowerBound, length: reason.count)!)
-        } else {
-            out.writeString(HTTPResponseStatus(statusCode: code).reasonPhrase)
-        }
-        out.writeStaticString("\r\n")
-        for (name, value) in scan.fields {
-            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + name.lowerBound, length: name.count)!)
-            out.writeStaticString(": ")
-            out.writeImmutableBuffer(head.getSlice(at: head.readerIndex + value.lowerBound, length: value.count)!)
-            out.writeStaticString("\r\n")
-        }
         let framing: BodyFraming
         if method == .HEAD || code == 204 || code == 304 {
             framing = .discarded
         } else if let contentLength = scan.contentLength {
             framing = .length(contentLength)
-        } else if closeDelimited {
-            framing = .untilClose
         } else {
-            out.writeStaticString("Transfer-Encoding: chunked\r\n")
-            framing = .chunked
+            framing = closeDelimited ? .untilClose : .chunked
         }
-        if closeDelimited { out.writeStaticString("Connection: close\r\n") }
-        out.writeStaticString("\r\n")
+        var reason = (scan.reason?.isEmpty ?? true) ? HTTPResponseStatus(statusCode: code).reasonPhrase : ""
+        // One reserved write. A field line grows by at most 2 bytes (`:` gains its space, LF its CR); the status line
+        // and the two framing fields are under 96 bytes besides the reason.
+        let capacity = head.readableBytes + 2 * scan.fields.count + reason.utf8.count + 96
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { destination in
+            head.withUnsafeReadableBytes { source in
+                var offset = 0
+                func put(_ bytes: UnsafeRawBufferPointer) {
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                    (destination.baseAddress! + offset).copyMemory(from: base, byteCount: bytes.count)
+                    offset += bytes.count
+                }
+                func put(_ text: StaticString) {
+                    put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+                }
+                func put(_ range: Range<Int>) { put(UnsafeRawBufferPointer(rebasing: source[range])) }
+                put("HTTP/1.1 ")
+                destination[offset] = UInt8(ascii: "0") + UInt8(code / 100)
+                destination[offset + 1] = UInt8(ascii: "0") + UInt8(code / 10 % 10)
+                destination[offset + 2] = UInt8(ascii: "0") + UInt8(code % 10)
+                destination[offset + 3] = UInt8(ascii: " ")
+                offset += 4
+                if let given = scan.reason, !given.isEmpty { put(given) } else { reason.withUTF8 { put(UnsafeRawBufferPointer($0)) } }
+                put("\r\n")
+                for (name, value) in scan.fields {
+                    put(name)
+                    put(": ")
+                    put(value)
+                    put("\r\n")
+                }
+                if framing == .chunked { put("Transfer-Encoding: chunked\r\n") }
+                if closeDelimited { put("Connection: close\r\n") }
+                put("\r\n")
+                assert(offset <= capacity, "the CGI head outgrew its reservation")
+                return offset
+            }
+        }
         return framing
     }
 
