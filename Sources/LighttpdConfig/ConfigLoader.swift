@@ -103,7 +103,8 @@ public enum ConfigLoader {
                 }
                 if listeners[index].tls == nil {
                     listeners[index].tls = tls
-                    listeners[index].tlsBlock = block.index
+                    // Where the socket's certificate is set: this block, or the global one it inherits.
+                    listeners[index].tlsBlock = block["ssl.pemfile"] != nil ? block.index : 0
                 } else {
                     diagnostics.error(
                         "TLS for \(condition.value) is already set", at: block["ssl.engine"]?.location ?? condition.location,
@@ -115,7 +116,7 @@ public enum ConfigLoader {
             var listener = ListenerSettings(
                 address: address, tls: tlsSettings(in: block, global: blocks[0], diagnostics: &diagnostics),
                 blockIndices: [block.index], location: condition.location)
-            listener.tlsBlock = block.index
+            listener.tlsBlock = block["ssl.pemfile"] != nil ? block.index : 0
             listeners.append(listener)
         }
         addHostCertificates(to: &listeners, blocks: blocks, diagnostics: &diagnostics)

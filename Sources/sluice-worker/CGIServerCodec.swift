@@ -63,7 +63,10 @@ final class CGIServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 let padding = self.buffer.getInteger(at: start + 6, as: UInt8.self)
             else { throw ProtocolError() }
             let total = 8 + Int(length) + Int(padding)
-            guard self.buffer.readableBytes >= total else { return }
+            guard self.buffer.readableBytes >= total else {
+                self.buffer.discardReadBytes()
+                return
+            }
             self.buffer.moveReaderIndex(forwardBy: 8)
             let content = self.buffer.readSlice(length: Int(length))!
             self.buffer.moveReaderIndex(forwardBy: Int(padding))

@@ -33,8 +33,8 @@ enum ServeMode {
             try? await sluice.group.shutdownGracefully()
             return 1
         }
-        if let pidFile = server.pidFile { writePIDFile(pidFile, logger: logger) }
-        // Watched before the sockets open: a signal sent as soon as the server answers is handled, not fatal.
+        // Watched before the pid file is written and the sockets open: a signal sent as soon as either appears is
+        // handled, not fatal.
         let signals = SignalWatcher(
             reload: { reload(server: sluice, started: checked.site, source: source, logger: logger) },
             reopenLogs: {
@@ -42,6 +42,7 @@ enum ServeMode {
                 sluice.runtimes.current.reopenLogs()
                 logger.info("sluice: log files reopened")
             })
+        if let pidFile = server.pidFile { writePIDFile(pidFile, logger: logger) }
         do {
             let addresses = try await sluice.start()
             let shown = addresses.map(ServeMode.describe).joined(separator: ", ")

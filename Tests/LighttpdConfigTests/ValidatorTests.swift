@@ -175,6 +175,15 @@ import Testing
         #expect(early.diagnostics.sorted.map(\.description) == [
             "/srv/site/test.conf:1:24: error: 'ssl.pemfile' here is overridden by the TLS socket's own certificate, set later in the file (at /srv/site/test.conf:2:1); move this host block after that one",
         ])
+        // A socket block that only turns TLS on takes the global certificate: a host block before it is not
+        // overridden by it.
+        let inherited = load("""
+            ssl.pemfile = "/default.pem"
+            $HTTP["host"] == "b" { ssl.pemfile = "/b.pem" }
+            $SERVER["socket"] == ":8443" { ssl.engine = "enable" }
+            """)
+        #expect(inherited.diagnostics.sorted.isEmpty, "\(inherited.diagnostics.sorted)")
+        #expect(inherited.config.listeners[1].tls?.hostCertificates.map(\.certificateChainFile) == ["/b.pem"])
         let noTLS = load("$HTTP[\"host\"] == \"a\" { ssl.pemfile = \"/a.pem\" }")
         #expect(noTLS.diagnostics.sorted.map(\.description) == [
             "/srv/site/test.conf:1:24: error: 'ssl.pemfile' here applies to no TLS socket; enable ssl.engine on the socket this host is served on",

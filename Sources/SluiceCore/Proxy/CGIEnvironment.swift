@@ -132,8 +132,10 @@ public struct CGIEnvironment: Sendable {
         add("DOCUMENT_ROOT", documentRoot)
         var scriptFile = Array(documentRoot.utf8)
         scriptFile.reserveCapacity(scriptFile.count + script.count + pathInfo.count)
-        scriptFile += script
-        if !splitAtScript && decodedPath != nil { scriptFile += pathInfo }
+        if decodedPath != nil {
+            scriptFile += script
+            if !splitAtScript { scriptFile += pathInfo }
+        }
         add("SCRIPT_FILENAME", bytes: scriptFile)
         // PHP built with `cgi.force_redirect` answers only requests that say a server redirected them.
         add("REDIRECT_STATUS", "200")

@@ -96,11 +96,7 @@ enum HealthProbe {
         let environment = CGIEnvironment(
             method: "GET", target: Array(path.utf8), requestURI: path, fields: [("Host", host)], contentLength: nil,
             remoteAddress: "127.0.0.1", serverPort: 0, host: host, software: SluiceVersion.serverHeader)
-        let variables = environment.variables(alwaysContentLength: backendProtocol == .scgi)
-        guard backendProtocol == .fastcgi else { return SCGIRequestHead.encode(variables: variables, allocator: allocator) }
-        var request = FastCGIRecord.encodeHead(variables: variables, allocator: allocator)
-        FastCGIRecord.writeHeader(.stdin, contentLength: 0, to: &request)
-        return request
+        return CGIRequestHead.encode(environment, protocol: backendProtocol, endingInput: true, allocator: allocator)
     }
 
     /// Sends the prepared FastCGI or SCGI request in place of the HTTP head it is given.

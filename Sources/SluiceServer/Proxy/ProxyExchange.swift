@@ -358,14 +358,7 @@ final class ProxyExchange {
             host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
             documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
             software: SluiceVersion.serverHeader)
-        if route.backendProtocol == .scgi {
-            return SCGIRequestHead.encode(allocator: context.channel.allocator) {
-                environment.write(alwaysContentLength: true, $0)
-            }
-        }
-        return FastCGIRecord.encodeHead(allocator: context.channel.allocator) {
-            environment.write(alwaysContentLength: false, $0)
-        }
+        return CGIRequestHead.encode(environment, protocol: route.backendProtocol, allocator: context.channel.allocator)
     }
 
     func forwardResponseHead() {

@@ -51,7 +51,7 @@ final class UpstreamRequestWriter: ChannelOutboundHandler, RemovableChannelHandl
 
     // MARK: Writing a request (on the connection's event loop)
 
-    /// Writes an encoded head (HTTP, or the FastCGI/SCGI head of `BackendRequestHead`). `request` gives the
+    /// Writes an encoded head (HTTP, or a FastCGI/SCGI head: `CGIRequestHead`). `request` gives the
     /// response parser the method; `chunked`: the HTTP head says `Transfer-Encoding: chunked`, so body parts are
     /// framed as chunks.
     func writeHead(_ bytes: ByteBuffer, request: HTTPRequestHead, chunked: Bool) {

@@ -176,6 +176,21 @@ import Testing
         }
     }
 
+    /// Output beyond the Content-Length: the response as declared reaches the client, and the backend connection
+    /// closes (it is not reused, and no request is failed for it).
+    @Test func fastCGIOutputBeyondContentLengthIsDropped() async throws {
+        let reply = FastCGIBytes.stdout("Content-Length: 2\r\n\r\nabc") + FastCGIBytes.endRequest()
+        let upstream = try await ScriptedUpstream.start(reply: reply, closeAfterReply: false)
+        defer { Task { await upstream.stop() } }
+        try await TestSluice.with(config: Self.config("fastcgi", port: upstream.port)) { sluice in
+            for _ in 0..<2 {
+                let response = try await TestHTTPClient.request(TestHTTPRequest("/app/x"), port: sluice.port)
+                #expect(response.status == .ok && response.bodyString == "ab")
+            }
+        }
+        #expect(upstream.connections == 2)
+    }
+
     @Test func aFastCGIBodyCutShortClosesTheClient() async throws {
         let reply = FastCGIBytes.stdout("Content-Length: 10\r\n\r\nabc") + FastCGIBytes.endRequest()
         let upstream = try await ScriptedUpstream.start(reply: reply)

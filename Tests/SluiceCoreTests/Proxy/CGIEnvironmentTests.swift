@@ -78,6 +78,9 @@ import Testing
         let mounted = Self.table(Self.environment(target: "/wiki/page.php", scriptName: "/app").variables(alwaysContentLength: false))
         #expect(mounted["SCRIPT_NAME"] == "/app/wiki/page.php" && mounted["PATH_INFO"] == "")
         #expect(mounted["SCRIPT_FILENAME"] == "/srv/www/app/wiki/page.php")
+        // A path that does not decode names no file: SCRIPT_FILENAME is the root alone, .php or not.
+        let broken = Self.table(Self.environment(target: "/x%zz/index.php/a", scriptName: "").variables(alwaysContentLength: false))
+        #expect(broken["SCRIPT_FILENAME"] == "/srv/www")
         // Not a .php segment: no split.
         let plain = Self.table(Self.environment(target: "/a.phpx/b.php5", scriptName: "").variables(alwaysContentLength: false))
         #expect(plain["SCRIPT_NAME"] == "" && plain["PATH_INFO"] == "/a.phpx/b.php5")

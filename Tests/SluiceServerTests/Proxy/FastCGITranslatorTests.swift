@@ -142,7 +142,7 @@ import Testing
     @Test func requestHeadsAreEncodedAsTheSpecsSay() {
         let long = [UInt8](repeating: UInt8(ascii: "v"), count: 300)
         let variables: [(name: String, value: [UInt8])] = [("CONTENT_LENGTH", Array("3".utf8)), ("LONG", long)]
-        var fastcgi = FastCGIRecord.encodeHead(variables: variables, allocator: ByteBufferAllocator())
+        var fastcgi = FastCGIRecord.encodeHead(allocator: ByteBufferAllocator(), variables: CGIRequestHead.source(variables))
         // BEGIN_REQUEST: responder role, keep the connection.
         #expect(fastcgi.readBytes(length: 16) == [1, 1, 0, 1, 0, 8, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
         // PARAMS: 1-byte lengths below 128, 4 bytes with the high bit above; padded to 8.
@@ -155,8 +155,8 @@ import Testing
         #expect(fastcgi.readBytes(length: 8) == [1, 4, 0, 1, 0, 0, 0, 0])  // the empty PARAMS
         #expect(fastcgi.readableBytes == 0)
         let scgi = SCGIRequestHead.encode(
-            variables: [("CONTENT_LENGTH", Array("3".utf8)), ("REQUEST_METHOD", Array("POST".utf8))],
-            allocator: ByteBufferAllocator())
+            allocator: ByteBufferAllocator(),
+            variables: CGIRequestHead.source([("CONTENT_LENGTH", Array("3".utf8)), ("REQUEST_METHOD", Array("POST".utf8))]))
         #expect(String(buffer: scgi) == "44:CONTENT_LENGTH\u{0}3\u{0}SCGI\u{0}1\u{0}REQUEST_METHOD\u{0}POST\u{0},")
     }
 }

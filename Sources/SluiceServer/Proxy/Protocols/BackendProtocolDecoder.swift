@@ -43,7 +43,10 @@ final class BackendProtocolDecoder: ChannelInboundHandler, RemovableChannelHandl
         if translation.http.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(translation.http)) }
         if let error = translation.error {
             failed = true
-            context.fireErrorCaught(error)
+            // Output beyond a Content-Length comes after a complete response, whose connection may already serve
+            // the next request: that one must not be failed for it. The connection just closes (as for surplus
+            // bytes from an HTTP backend); a request sent on it meanwhile sees a lost connection.
+            if error != .surplus { context.fireErrorCaught(error) }
             context.close(promise: nil)
         }
     }

@@ -61,14 +61,18 @@ enum CGIResponseHead {
             framing = closeDelimited ? .untilClose : .chunked
         }
         var reason = (scan.reason?.isEmpty ?? true) ? HTTPResponseStatus(statusCode: code).reasonPhrase : ""
-        // One reserved write. A field line grows by at most 2 bytes (`:` gains its space, LF its CR); the status line
-        // and the two framing fields are under 96 bytes besides the reason.
-        let capacity = head.readableBytes + 2 * scan.fields.count + reason.utf8.count + 96
+        // One reserved write of exactly the head's size: status line, fields, framing fields, blank line.
+        let reasonLength = scan.reason.flatMap { $0.isEmpty ? nil : $0.count } ?? reason.utf8.count
+        var capacity = 9 + 4 + reasonLength + 2 + 2
+        for (name, value) in scan.fields { capacity += name.count + 2 + value.count + 2 }
+        if framing == .chunked { capacity += 28 }  // Transfer-Encoding: chunked\r\n
+        if closeDelimited { capacity += 19 }  // Connection: close\r\n
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { destination in
             head.withUnsafeReadableBytes { source in
                 var offset = 0
                 func put(_ bytes: UnsafeRawBufferPointer) {
-                    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                    // Never past the reservation, whatever the count said (as `PresizedByteWriter`).
+                    guard let base = bytes.baseAddress, !bytes.isEmpty, offset + bytes.count <= destination.count else { return }
                     (destination.baseAddress! + offset).copyMemory(from: base, byteCount: bytes.count)
                     offset += bytes.count
                 }
@@ -77,11 +81,8 @@ enum CGIResponseHead {
                 }
                 func put(_ range: Range<Int>) { put(UnsafeRawBufferPointer(rebasing: source[range])) }
                 put("HTTP/1.1 ")
-                destination[offset] = UInt8(ascii: "0") + UInt8(code / 100)
-                destination[offset + 1] = UInt8(ascii: "0") + UInt8(code / 10 % 10)
-                destination[offset + 2] = UInt8(ascii: "0") + UInt8(code % 10)
-                destination[offset + 3] = UInt8(ascii: " ")
-                offset += 4
+                withUnsafeBytes(of: (UInt8(ascii: "0") + UInt8(code / 100), UInt8(ascii: "0") + UInt8(code / 10 % 10),
+                                     UInt8(ascii: "0") + UInt8(code % 10), UInt8(ascii: " "))) { put($0) }
                 if let given = scan.reason, !given.isEmpty { put(given) } else { reason.withUTF8 { put(UnsafeRawBufferPointer($0)) } }
                 put("\r\n")
                 for (name, value) in scan.fields {
@@ -93,7 +94,7 @@ enum CGIResponseHead {
                 if framing == .chunked { put("Transfer-Encoding: chunked\r\n") }
                 if closeDelimited { put("Connection: close\r\n") }
                 put("\r\n")
-                assert(offset <= capacity, "the CGI head outgrew its reservation")
+                assert(offset == capacity, "the CGI head's size was miscounted")
                 return offset
             }
         }

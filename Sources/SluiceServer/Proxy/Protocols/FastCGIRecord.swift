@@ -102,15 +102,6 @@ enum FastCGIRecord {
         return out
     }
 
-    static func encodeHead(variables: [(name: String, value: [UInt8])], allocator: ByteBufferAllocator) -> ByteBuffer {
-        encodeHead(allocator: allocator) { body in
-            for (name, value) in variables {
-                var name = name
-                name.withUTF8 { name in value.withUnsafeBytes { body(UnsafeRawBufferPointer(name), $0) } }
-            }
-        }
-    }
-
     /// Bytes of a stream (`FCGI_PARAMS`, `FCGI_STDIN`) as records of at most `maxContent` bytes, padded to 8.
     static func writeStream(_ type: RecordType, _ bytes: ByteBuffer, to out: inout ByteBuffer) {
         var rest = bytes

@@ -25,13 +25,4 @@ enum SCGIRequestHead {
         out.writeStaticString(",")
         return out
     }
-
-    static func encode(variables: [(name: String, value: [UInt8])], allocator: ByteBufferAllocator) -> ByteBuffer {
-        encode(allocator: allocator) { body in
-            for (name, value) in variables {
-                var name = name
-                name.withUTF8 { name in value.withUnsafeBytes { body(UnsafeRawBufferPointer(name), $0) } }
-            }
-        }
-    }
 }
