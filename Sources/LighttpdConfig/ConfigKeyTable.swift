@@ -170,7 +170,7 @@ public enum ConfigKeyTable {
         .init("proxy-core.balancer", .string, .request, "mod_proxy_core", "\"sqf\"",
               "sqf, round-robin, hash, sticky, static, p2c or ewma (and lighttpd's aliases)."),
         .init("proxy-core.rewrite-request", .array, .request, "mod_proxy_core", nil,
-              "( \"_uri\" => ( regex => repl ), \"Header\" => ( regex => repl ) ) applied to the backend request."),
+              "( \"_uri\" => ( regex => repl ), \"Header\" => ( regex => repl ) ) applied to the backend request; for FastCGI/SCGI also \"_scriptname\", \"_pathinfo\", \"_docroot\"."),
         .init("proxy-core.rewrite-response", .array, .request, "mod_proxy_core", nil,
               "( \"Header\" => ( regex => repl ) ) applied to backend response headers."),
         .init("proxy-core.max-pool-size", .integer, .request, "mod_proxy_core", "64",

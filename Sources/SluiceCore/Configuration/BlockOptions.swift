@@ -30,6 +30,7 @@ public struct BlockOptions: Sendable {
         [rewriteOnce, rewriteFinal, rewrite, rewriteRepeat, rewriteIfNotFile, rewriteRepeatIfNotFile, redirect,
          proxy.uriRewrite].compactMap { $0 }.flatMap { $0 }
             + (proxy.requestHeaderRewrites ?? []).flatMap(\.rules)
+            + (proxy.cgiVariableRewrites ?? []).flatMap(\.rules)
             + (proxy.responseHeaderRewrites ?? []).flatMap(\.rules)
     }
 
@@ -47,6 +48,8 @@ public struct ProxyOptions: Sendable {
     public var uriRewrite: [RewriteRule]?
     /// The other keys of `proxy-core.rewrite-request`.
     public var requestHeaderRewrites: [HeaderRewrite]?
+    /// Its `"_scriptname"`, `"_pathinfo"`, `"_docroot"` (FastCGI/SCGI).
+    public var cgiVariableRewrites: [HeaderRewrite]?
     public var responseHeaderRewrites: [HeaderRewrite]?
     public var maxPoolSize: Int?
     public var maxKeepAliveRequests: Int?

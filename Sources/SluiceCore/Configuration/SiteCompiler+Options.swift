@@ -57,9 +57,10 @@ extension SiteCompiler {
             }
         }
         if let setting = block["proxy-core.rewrite-request"] {
-            let (uri, headers) = compileHeaderRewrites(setting, allowURI: true, hasConditionCaptures: captures)
+            let (uri, headers, cgi) = compileHeaderRewrites(setting, allowURI: true, hasConditionCaptures: captures)
             proxy.uriRewrite = uri
             proxy.requestHeaderRewrites = headers
+            proxy.cgiVariableRewrites = cgi
         }
         if let setting = block["proxy-core.rewrite-response"] {
             proxy.responseHeaderRewrites =
@@ -109,12 +110,14 @@ extension SiteCompiler {
         return parameters
     }
 
-    /// `( "_uri" => ( regex => repl ), "Header-Name" => ( regex => repl ) )`.
+    /// `( "_uri" => ( regex => repl ), "Header-Name" => ( regex => repl ) )`, and for FastCGI/SCGI backends
+    /// lighttpd 1.5's `"_scriptname"`, `"_pathinfo"`, `"_docroot"` (`CGIVariableRewrites`).
     private mutating func compileHeaderRewrites(
         _ setting: ConfigSetting, allowURI: Bool, hasConditionCaptures captures: Bool
-    ) -> (uri: [RewriteRule]?, headers: [HeaderRewrite]) {
+    ) -> (uri: [RewriteRule]?, headers: [HeaderRewrite], cgi: [HeaderRewrite]) {
         var uri: [RewriteRule]?
         var headers: [HeaderRewrite] = []
+        var cgi: [HeaderRewrite] = []
         for entry in setting.value.array ?? [] {
             guard let name = entry.key, entry.value.array != nil else {
                 diagnostics.error(
@@ -137,15 +140,22 @@ extension SiteCompiler {
                     diagnostics.error(
                         "\"_uri\" is only meaningful in proxy-core.rewrite-request", at: entry.keyLocation ?? setting.location)
                 }
+            } else if CGIVariableRewrites.keys.contains(name) {
+                if allowURI {
+                    cgi.append(HeaderRewrite(header: name, rules: rules))
+                } else {
+                    diagnostics.error(
+                        "\"\(name)\" is only meaningful in proxy-core.rewrite-request", at: entry.keyLocation ?? setting.location)
+                }
             } else if name.hasPrefix("_") {
                 diagnostics.error(
                     "unknown pseudo-key \"\(name)\"", at: entry.keyLocation ?? setting.location,
-                    fix: "only \"_uri\" is supported; other keys name headers")
+                    fix: "use \"_uri\", or for FastCGI/SCGI \"_scriptname\", \"_pathinfo\", \"_docroot\"; other keys name headers")
             } else {
                 headers.append(HeaderRewrite(header: name, rules: rules))
             }
         }
-        return (uri, headers)
+        return (uri, headers, cgi)
     }
 
     private mutating func compileAuth(_ block: ConfigBlock) -> AuthPolicy? {

@@ -41,6 +41,7 @@ public struct SiteCompiler {
             options.append(compileOptions(block, hasConditionCaptures: captureBlock != nil))
         }
         checkBackendGroupKeys(config.blocks, options: options)
+        checkCGIVariableRewrites(config.blocks, options: options)
         var capturesNeeded = [Bool](repeating: false, count: config.blocks.count)
         for (index, blockOptions) in options.enumerated() where blockOptions.usesConditionCaptures {
             if let source = captureBlocks[index] { capturesNeeded[source] = true }
@@ -80,6 +81,27 @@ public struct SiteCompiler {
                         + "proxy-core.backends (or proxy.server) and the blocks around that one", at: setting.location,
                     fix: "set it in that block, or set the backends in this one")
             }
+        }
+    }
+
+    /// `"_scriptname"`, `"_pathinfo"`, `"_docroot"` set CGI variables: under an HTTP backend group (the
+    /// protocol in effect for the block, its own or an enclosing block's) they would do nothing.
+    private mutating func checkCGIVariableRewrites(_ blocks: [ConfigBlock], options: [BlockOptions]) {
+        for (index, block) in options.enumerated() where !(block.proxy.cgiVariableRewrites ?? []).isEmpty {
+            var cursor: Int? = index
+            var backendProtocol = BackendProtocol.http
+            while let current = cursor {
+                if let value = options[current].proxy.backendProtocol {
+                    backendProtocol = value
+                    break
+                }
+                cursor = blocks[current].parent
+            }
+            guard backendProtocol == .http, let setting = blocks[index]["proxy-core.rewrite-request"] else { continue }
+            diagnostics.error(
+                "'proxy-core.rewrite-request' \(block.proxy.cgiVariableRewrites!.map { "\"\($0.header)\"" }.joined(separator: ", ")) "
+                    + "only applies to FastCGI and SCGI backends", at: setting.location,
+                fix: "set proxy-core.protocol = \"fastcgi\" or \"scgi\" for these backends, or use \"_uri\"")
         }
     }
 

@@ -137,10 +137,14 @@ public enum Explainer {
                            [("requestLine", "\(facts.method) \(result) HTTP/1.1"), ("forwardedPrefix", prefix)])
             } else {
                 // The variables that say where the request goes (CGIEnvironment).
-                let variables = CGIEnvironment(
+                var environment = CGIEnvironment(
                     method: facts.method, target: backend.target, requestURI: "", scriptName: backend.forwardedPrefix,
-                    fields: [], contentLength: nil, remoteAddress: "", serverPort: facts.localPort, host: nil
-                ).variables(alwaysContentLength: false)
+                    fields: [], contentLength: nil, remoteAddress: "", serverPort: facts.localPort, host: nil,
+                    documentRoot: routed.options.files.documentRoot ?? "")
+                environment.rewrites = CGIVariableRewrites.resolve(
+                    proxy.cgiVariableRewrites, path: routed.path, documentRoot: environment.documentRoot,
+                    context: RewriteContext(routed, site: site, block: proxy.requestHeaderRewritesBlock))
+                let variables = environment.variables(alwaysContentLength: false)
                 let shown = ["SCRIPT_NAME", "PATH_INFO", "QUERY_STRING"].map { name in
                     (name, variables.first { $0.name == name }.map { String(decoding: $0.value, as: UTF8.self) } ?? "")
                 }

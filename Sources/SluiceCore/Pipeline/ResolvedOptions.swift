@@ -173,6 +173,8 @@ public struct ResolvedProxy: Sendable {
     public var backendProtocol: BackendProtocol = .http
     public var uriRewrite: RuleSet?
     public var requestHeaderRewrites: [HeaderRewrite] = []
+    /// `"_scriptname"`, `"_pathinfo"`, `"_docroot"` of `proxy-core.rewrite-request` (`CGIVariableRewrites`).
+    public var cgiVariableRewrites: [HeaderRewrite] = []
     public var responseHeaderRewrites: [HeaderRewrite] = []
     /// The blocks the header rules come from (their `%n` refer to that block's enclosing regex condition).
     public var requestHeaderRewritesBlock: Int?
@@ -230,6 +232,7 @@ public struct ResolvedProxy: Sendable {
         if let value = options.requestHeaderRewrites {
             requestHeaderRewrites = value
             requestHeaderRewritesBlock = block
+            cgiVariableRewrites = options.cgiVariableRewrites ?? []
         }
         if let value = options.responseHeaderRewrites {
             responseHeaderRewrites = value

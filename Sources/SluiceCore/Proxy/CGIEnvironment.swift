@@ -44,6 +44,8 @@ public struct CGIEnvironment: Sendable {
     /// The user `auth.require` authenticated (`REMOTE_USER`, `AUTH_TYPE=Basic`).
     public var remoteUser: String?
     public var software: String
+    /// `"_scriptname"`, `"_pathinfo"`, `"_docroot"` results, in place of the default split.
+    public var rewrites = CGIVariableRewrites()
 
     public init(
         method: String, target: [UInt8], requestURI: String, scriptName: [UInt8] = [],
@@ -106,6 +108,12 @@ public struct CGIEnvironment: Sendable {
             pathInfo = split.pathInfo
             splitAtScript = true
         }
+        if let given = rewrites.scriptName {
+            script = given
+            splitAtScript = true  // the script is named: SCRIPT_FILENAME is the root and it
+        }
+        if let given = rewrites.pathInfo { pathInfo = given }
+        let root = rewrites.documentRoot ?? Array(documentRoot.utf8)
         add("GATEWAY_INTERFACE", "CGI/1.1")
         add("SERVER_SOFTWARE", software)
         add("SERVER_PROTOCOL", serverProtocol)
@@ -129,10 +137,10 @@ public struct CGIEnvironment: Sendable {
         } else {
             add("QUERY_STRING", "")
         }
-        add("DOCUMENT_ROOT", documentRoot)
-        var scriptFile = Array(documentRoot.utf8)
+        add("DOCUMENT_ROOT", bytes: root)
+        var scriptFile = root
         scriptFile.reserveCapacity(scriptFile.count + script.count + pathInfo.count)
-        if decodedPath != nil {
+        if decodedPath != nil || rewrites.scriptName != nil {
             scriptFile += script
             if !splitAtScript { scriptFile += pathInfo }
         }

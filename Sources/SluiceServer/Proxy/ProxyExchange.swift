@@ -347,7 +347,7 @@ final class ProxyExchange {
         let connection = handler.connection
         // With mod_extforward the client is the forwarded one: the socket's port is not its port.
         let peerIsClient = routed.facts.remoteAddress == connection.remoteAddress
-        let environment = CGIEnvironment(
+        var environment = CGIEnvironment(
             method: clientHead.method.rawValue, target: backendTarget.target, requestURI: clientHead.uri,
             scriptName: backendTarget.forwardedPrefix,
             serverProtocol: "HTTP/\(clientHead.version.major).\(clientHead.version.minor)", fields: fields,
@@ -358,6 +358,12 @@ final class ProxyExchange {
             host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
             documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
             software: SluiceVersion.serverHeader)
+        let proxy = routed.options.proxy
+        if !proxy.cgiVariableRewrites.isEmpty {
+            environment.rewrites = CGIVariableRewrites.resolve(
+                proxy.cgiVariableRewrites, path: routed.path, documentRoot: environment.documentRoot,
+                context: RewriteContext(routed, site: handler.runtime.site, block: proxy.requestHeaderRewritesBlock))
+        }
         return CGIRequestHead.encode(environment, protocol: route.backendProtocol, allocator: context.channel.allocator)
     }
 

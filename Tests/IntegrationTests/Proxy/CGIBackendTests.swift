@@ -60,6 +60,32 @@ import Testing
         }
     }
 
+    /// lighttpd 1.5's `_scriptname`, `_pathinfo`, `_docroot` set the split the app sees (matched on the decoded
+    /// path as `$HTTP["url"]` sees it; `%1` is the enclosing condition's capture).
+    @Test func scriptNamePathInfoAndDocumentRootFromRules() async throws {
+        try await withWorker(["--port", "0", "--protocol", "fastcgi"]) { worker in
+            let config = """
+                server.modules = ( "mod_proxy_core", "mod_proxy_backend_fastcgi" )
+                server.document-root = "/srv/www"
+                $HTTP["url"] =~ "^/(shop)" {
+                  proxy-core.protocol = "fastcgi"
+                  proxy-core.backends = ( "127.0.0.1:\(worker.port)" )
+                  proxy-core.rewrite-request = ( "_scriptname" => ( "^(/shop/[^/]+\\.php)" => "$1" ),
+                                                 "_pathinfo" => ( "^/shop/[^/]+\\.php(/.*)$" => "$1" ),
+                                                 "_docroot" => ( "^(.*)$" => "$1/%1" ) )
+                }
+                """
+            try await TestSluice.with(config: config) { sluice in
+                let echo = try EchoReply(decoding: try await TestHTTPClient.request(
+                    TestHTTPRequest("/shop/cart.php/echo?id=1"), port: sluice.port))
+                #expect(echo.headerValues("CGI-SCRIPT_NAME") == ["/shop/cart.php"])
+                #expect(echo.headerValues("CGI-PATH_INFO") == ["/echo"])
+                #expect(echo.headerValues("CGI-DOCUMENT_ROOT") == ["/srv/www/shop"])
+                #expect(echo.headerValues("CGI-SCRIPT_FILENAME") == ["/srv/www/shop/shop/cart.php"])
+            }
+        }
+    }
+
     /// 5 MB both ways, sized and chunked uploads (a chunked one is read whole first: CGI states the length), and
     /// a streamed answer, checked by digest; HEAD gets no body; Location is mapped back under the mount.
     @Test(arguments: ["fastcgi", "scgi"])

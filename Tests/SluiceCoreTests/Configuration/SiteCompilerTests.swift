@@ -82,6 +82,21 @@ import Testing
         #expect(proxy.maxPoolSize == 8)
     }
 
+    /// lighttpd 1.5's `_scriptname`, `_pathinfo`, `_docroot` apply to FastCGI/SCGI groups only.
+    @Test func cgiPseudoKeysNeedACGIProtocol() {
+        let rules = "proxy-core.rewrite-request = ( \"_pathinfo\" => ( \"^/app(/.*)\" => \"$1\" ), \"_docroot\" => ( \".*\" => \"/srv\" ) )"
+        let fastcgi = SiteLoader.load(
+            text: "server.modules = ( \"mod_proxy_core\", \"mod_proxy_backend_fastcgi\" )\n"
+                + "$HTTP[\"url\"] =^ \"/app\" {\n proxy-core.protocol = \"fastcgi\"\n proxy-core.backends = ( \"127.0.0.1:9000\" )\n"
+                + " $HTTP[\"url\"] =^ \"/app/x\" { \(rules) }\n}",
+            file: "t.conf", resolveNames: false)
+        #expect(fastcgi.diagnostics.sorted.isEmpty, "\(fastcgi.diagnostics.sorted)")
+        #expect(fastcgi.site.options[2].proxy.cgiVariableRewrites?.map(\.header) == ["_pathinfo", "_docroot"])
+        #expect(errors("$HTTP[\"url\"] =^ \"/app\" {\n proxy-core.backends = ( \"127.0.0.1:9000\" )\n \(rules)\n}") == [
+            "t.conf:5:2: error: 'proxy-core.rewrite-request' \"_pathinfo\", \"_docroot\" only applies to FastCGI and SCGI backends; set proxy-core.protocol = \"fastcgi\" or \"scgi\" for these backends, or use \"_uri\"",
+        ])
+    }
+
     @Test func proxyCoreMistakes() {
         #expect(errors("""
             proxy-core.backends = ( "127.0.0.1:99999", "::1:80", "unix:relative" )
@@ -93,7 +108,7 @@ import Testing
             "t.conf:3:44: error: bad backend \"::1:80\": an IPv6 address must be written in brackets: \"[::1]:80\"",
             "t.conf:3:54: error: bad backend \"unix:relative\": a unix socket path must be absolute",
             "t.conf:4:23: error: unknown balancer \"round-robbin\"; did you mean \"round-robin\"?",
-            "t.conf:5:32: error: unknown pseudo-key \"_url\"; only \"_uri\" is supported; other keys name headers",
+            "t.conf:5:32: error: unknown pseudo-key \"_url\"; use \"_uri\", or for FastCGI/SCGI \"_scriptname\", \"_pathinfo\", \"_docroot\"; other keys name headers",
             "t.conf:6:27: error: proxy-core.health-check must be a path starting with '/'",
         ])
     }

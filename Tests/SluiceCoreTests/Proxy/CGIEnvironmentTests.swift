@@ -86,6 +86,19 @@ import Testing
         #expect(plain["SCRIPT_NAME"] == "" && plain["PATH_INFO"] == "/a.phpx/b.php5")
     }
 
+    /// `_scriptname`, `_pathinfo`, `_docroot` results replace the default split; SCRIPT_FILENAME names the script.
+    @Test func rewrittenVariablesReplaceTheSplit() {
+        var environment = Self.environment(target: "/a%20b/c?x=%26", scriptName: "/app")
+        environment.rewrites = CGIVariableRewrites(
+            scriptName: Array("/index.php".utf8), pathInfo: Array("/c".utf8), documentRoot: Array("/srv/php".utf8))
+        let table = Self.table(environment.variables(alwaysContentLength: false))
+        #expect(table["SCRIPT_NAME"] == "/index.php" && table["PATH_INFO"] == "/c")
+        #expect(table["DOCUMENT_ROOT"] == "/srv/php" && table["SCRIPT_FILENAME"] == "/srv/php/index.php")
+        environment.rewrites = CGIVariableRewrites(pathInfo: Array("/only".utf8))
+        let partial = Self.table(environment.variables(alwaysContentLength: false))
+        #expect(partial["SCRIPT_NAME"] == "/app" && partial["PATH_INFO"] == "/only")
+    }
+
     @Test func requestURIServerAddressAndOneContentType() {
         var environment = Self.environment(fields: [("Content-Type", "a/b"), ("Content-Type", "c/d")])
         environment.requestURI = "http://example.org:8080/p?q=1"
