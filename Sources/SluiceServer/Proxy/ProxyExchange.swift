@@ -149,6 +149,12 @@ final class ProxyExchange {
         if collectingBody {
             collectingBody = false
             bodyFraming = collectedBody.readableBytes > 0 ? .length(collectedBody.readableBytes) : .none
+            if collectedBody.readableBytes == 0 {
+                // An empty chunked body is no body: the request may be replayed like any other without one.
+                machine = Machine(
+                    method: clientHead.method.rawValue, hasRequestBody: false, isUpgrade: false,
+                    configuration: .init(routed.options.proxy, backendCount: route.pools.count))
+            }
             if collectedBody.readableBytes > 0 { pendingBody = [collectedBody] }
             collectedBody = ByteBuffer()
             run(machine.start())

@@ -217,6 +217,22 @@ import Testing
         #expect(upstream.connections == 2)
     }
 
+    /// An empty chunked body is no body: a GET sent with one is replayed on a fresh connection when its reused one
+    /// is reset before any answer, as a GET without a body is (the scripted app resets each connection at its
+    /// second request).
+    @Test func aGetWithAnEmptyChunkedBodyIsReplayedLikeAnyGet() async throws {
+        let reply = FastCGIBytes.stdout("Content-Length: 2\r\n\r\nok") + FastCGIBytes.endRequest()
+        let app = try await ScriptedUpstream.start(reply: reply, closeAfterReply: false, resetAtRead: 2)
+        defer { Task { await app.stop() } }
+        try await TestSluice.with(config: Self.config("fastcgi", port: app.port)) { sluice in
+            let first = try await TestHTTPClient.request(TestHTTPRequest("/app/x"), port: sluice.port)
+            #expect(first.status == .ok && first.bodyString == "ok")
+            let chunked = try await TestHTTPClient.uploadChunked([], method: .GET, uri: "/app/x", port: sluice.port)
+            #expect(chunked.status == .ok && chunked.bodyString == "ok")
+        }
+        #expect(app.connections == 2)
+    }
+
     @Test func aFastCGIBodyCutShortClosesTheClient() async throws {
         let reply = FastCGIBytes.stdout("Content-Length: 10\r\n\r\nabc") + FastCGIBytes.endRequest()
         let upstream = try await ScriptedUpstream.start(reply: reply)
