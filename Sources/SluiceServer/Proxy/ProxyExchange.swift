@@ -118,18 +118,7 @@ final class ProxyExchange {
 
     func clientBody(_ buffer: ByteBuffer) {
         if collectingBody {
-            guard collectedBody.readableBytes + buffer.readableBytes <= Self.collectedBodyLimit else {
-                collectingBody = false
-                finished = true
-                collectedBody = ByteBuffer()
-                handler.errorLog(
-                    "\(clientHead.method.rawValue) \(clientHead.uri): 413 a chunked body over \(Self.collectedBodyLimit >> 20) MB "
-                        + "for a \(route.backendProtocol.rawValue) backend, which needs its length first")
-                handler.proxyFailed(.payloadTooLarge, retryAfter: nil, keepAlive: false, context: context)
-                return
-            }
-            var bytes = buffer
-            collectedBody.writeBuffer(&bytes)
+            collect(buffer)
             return
         }
         if let connection, requestSent {
@@ -147,17 +136,7 @@ final class ProxyExchange {
     func clientEnd() {
         clientEnded = true
         if collectingBody {
-            collectingBody = false
-            bodyFraming = collectedBody.readableBytes > 0 ? .length(collectedBody.readableBytes) : .none
-            if collectedBody.readableBytes == 0 {
-                // An empty chunked body is no body: the request may be replayed like any other without one.
-                machine = Machine(
-                    method: clientHead.method.rawValue, hasRequestBody: false, isUpgrade: false,
-                    configuration: .init(routed.options.proxy, backendCount: route.pools.count))
-            }
-            if collectedBody.readableBytes > 0 { pendingBody = [collectedBody] }
-            collectedBody = ByteBuffer()
-            run(machine.start())
+            finishCollecting()
             return
         }
         if let connection, requestSent {
@@ -285,25 +264,6 @@ final class ProxyExchange {
         run(machine.backendChosen(now: now))
     }
 
-
-
-
-    /// The `Host` the backend gets instead of the client's, decided when the request head is sent: the chosen
-    /// backend's label or host[:port] with `proxy.replace-http-host`, else a `map-host-request` replacement
-    /// (`byRequestMap`, which a `map-host-response` key `-` stands for); nil: the client's.
-    func chooseSentHost() -> (host: String, byRequestMap: Bool)? {
-        let proxy = routed.options.proxy
-        if proxy.replacesHost, let index = ticket?.backend.index, proxy.backendHostHeaders.indices.contains(index),
-            let host = proxy.backendHostHeaders[index]
-        {
-            return (host, false)
-        }
-        guard !proxy.hostMapRequest.isEmpty else { return nil }
-        let mapped = HostMap.requestHost(proxy.hostMapRequest, clientHost: clientHead.headers.first(name: "Host"))
-        guard mapped.replaced, let host = mapped.host else { return nil }
-        return (host, true)
-    }
-
     func sendRequestHead() {
         guard let connection else { return }
         sentHost = chooseSentHost()
@@ -339,40 +299,6 @@ final class ProxyExchange {
         }
     }
 
-    func serverAddressText() -> String? {
-        if let known = handler.serverAddressText { return known }
-        let text = context.channel.localAddress?.ipAddress
-        handler.serverAddressText = .some(text)
-        return text
-    }
-
-    /// The FastCGI or SCGI head: the CGI variables (`CGIEnvironment`) of this request as the backend gets it.
-    func cgiRequestHead(fields: [(String, String)]) -> ByteBuffer {
-        var contentLength: Int?
-        if case .length(let length) = bodyFraming { contentLength = length }
-        let connection = handler.connection
-        // With mod_extforward the client is the forwarded one: the socket's port is not its port.
-        let peerIsClient = routed.facts.remoteAddress == connection.remoteAddress
-        var environment = CGIEnvironment(
-            method: clientHead.method.rawValue, target: backendTarget.target, requestURI: clientHead.uri,
-            scriptName: backendTarget.forwardedPrefix,
-            serverProtocol: "HTTP/\(clientHead.version.major).\(clientHead.version.minor)", fields: fields,
-            contentLength: contentLength,
-            remoteAddress: peerIsClient ? connection.remoteText : routed.facts.remoteAddress?.description ?? connection.remoteText,
-            remotePort: peerIsClient ? connection.remotePort : nil,
-            serverAddress: serverAddressText(), serverPort: connection.localPort,
-            host: clientHead.headers.first(name: "Host"), scheme: routed.facts.scheme,
-            documentRoot: routed.options.files.documentRoot ?? "", remoteUser: handler.current?.user,
-            software: SluiceVersion.serverHeader)
-        let proxy = routed.options.proxy
-        if !proxy.cgiVariableRewrites.isEmpty {
-            environment.rewrites = CGIVariableRewrites.resolve(
-                proxy.cgiVariableRewrites, path: routed.path, documentRoot: environment.documentRoot,
-                context: RewriteContext(routed, site: handler.runtime.site, block: proxy.requestHeaderRewritesBlock))
-        }
-        return CGIRequestHead.encode(environment, protocol: route.backendProtocol, allocator: context.channel.allocator)
-    }
-
     func forwardResponseHead() {
         guard let head = responseHead else { return }
         if routed.options.proxy.allowXSendfile, head.status.code == 200,
@@ -398,23 +324,6 @@ final class ProxyExchange {
         handler.writeProxiedHead(status: head.status, fields: fields, keepAlive: clientKeepAlive && responseFramedAfter(fields), context: context)
     }
 
-    /// The reverse map of this request's response (nil with `proxy-core.reverse-map` off).
-    func reverseMapper() -> ReverseMapper? {
-        let options = routed.options
-        guard options.proxy.reverseMap else { return nil }
-        let clientHost = clientHead.headers.first(name: "Host")
-        let hostMappings =
-            options.proxy.hostMapResponse.isEmpty
-            ? []
-            : HostMap.responseMappings(
-                options.proxy.hostMapResponse, clientHost: clientHost,
-                replacedRequestHost: sentHost.flatMap { $0.byRequestMap ? $0.host : nil })
-        return ReverseMapper(
-            mapping: backendTarget.mapping, clientScheme: routed.facts.scheme, clientHost: clientHost,
-            backend: ticket.flatMap { route.authorities[$0.backend.index] }, sentHost: sentHost?.host,
-            hostMappings: hostMappings, httpsRemap: options.proxy.httpsRemap)
-    }
-
     func responseFramedAfter(_ fields: [(String, String)]) -> Bool {
         clientHead.version.minor >= 1 || fields.contains { $0.0.lowercased() == "content-length" }
     }
@@ -429,8 +338,6 @@ final class ProxyExchange {
             finishTicket(.success)
         }
     }
-
-
 
     func cleanup(_ cleanup: Machine.Cleanup) {
         cancelTimers()
