@@ -80,7 +80,9 @@ final class TemporaryDirectory: @unchecked Sendable {
         let full = path + "/" + relative
         try FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        // Not `FileManager.createFile`: on Linux it writes atomically through a `/tmp/TemporaryDirectory.*` it
+        // leaves behind, one per file (thousands per test run).
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
         return full
     }
 }

@@ -116,12 +116,12 @@ import Darwin
             let bystander = try ChildProcess("/bin/sleep", arguments: ["3600"])
             defer { bystander.terminate(grace: .seconds(1)) }
             try "\(bystander.pid)\n3001\n\nsluice-worker\n--port\n3001\n"
-                .write(toFile: directory + "/pid/1.pid", atomically: true, encoding: .utf8)
+                .write(toFile: directory + "/pid/1.pid", atomically: false, encoding: .utf8)
             // ...and one naming a pid that does not run at all.
             let gone = try ChildProcess("/bin/true")
             #expect(await gone.waitForExit(timeout: .seconds(10)) == 0)
             try "\(gone.pid)\n3002\n\nsluice-worker\n--port\n3002\n"
-                .write(toFile: directory + "/pid/2.pid", atomically: true, encoding: .utf8)
+                .write(toFile: directory + "/pid/2.pid", atomically: false, encoding: .utf8)
 
             let status = try await self.run(["status"], in: directory)
             #expect(status.status == 1)
