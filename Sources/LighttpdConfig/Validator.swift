@@ -97,17 +97,16 @@ struct Validator {
         switch key.name {
         case "proxy-core.protocol":
             guard let name = setting.value.string else { return }
-            guard ["http", "fastcgi", "scgi"].contains(name) else {
+            guard let backendProtocol = BackendProtocol(rawValue: name) else {
                 diagnostics.error(
                     "unknown proxy-core.protocol \"\(name)\"", at: setting.value.location,
                     fix: "use \"http\", \"fastcgi\" or \"scgi\"")
                 return
             }
-            let module = "mod_proxy_backend_" + name
-            if !modules.contains(module) {
+            if !modules.contains(backendProtocol.module) {
                 diagnostics.error(
-                    "proxy-core.protocol \"\(name)\" needs module \"\(module)\", which is not loaded",
-                    at: setting.value.location, fix: "add \"\(module)\" to server.modules")
+                    "proxy-core.protocol \"\(name)\" needs module \"\(backendProtocol.module)\", which is not loaded",
+                    at: setting.value.location, fix: "add \"\(backendProtocol.module)\" to server.modules")
             }
         case "server.stat-cache-engine":
             guard let name = setting.value.string else { return }

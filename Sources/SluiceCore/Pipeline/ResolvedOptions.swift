@@ -1,3 +1,4 @@
+import LighttpdConfig
 /// A list of rules and the block it came from (its `%n` refer to that block's enclosing regex condition).
 public struct RuleSet: Sendable {
     public var rules: [RewriteRule]

@@ -1,3 +1,4 @@
+import LighttpdConfig
 import NIOCore
 import NIOHTTP1
 import SluiceCore

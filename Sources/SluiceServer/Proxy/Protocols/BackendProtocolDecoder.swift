@@ -1,3 +1,4 @@
+import LighttpdConfig
 import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import LighttpdConfig
 import NIOCore
 import SluiceCore
 
